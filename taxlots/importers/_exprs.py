@@ -1,0 +1,119 @@
+"""Polars expressions that importers share: checked numbers, UTC timestamps, error columns.
+
+Every column arrives as a string. A conversion never guesses: a value that was present before and could
+not be converted becomes an error message for that row, naming the column and quoting the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+#: A plain decimal number: optional sign, digits with an optional fraction, optional exponent.
+NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_SYMBOLS_RE = r"[$€£¥₩₹]|[A-Z]{0,2}\$|kr|Â"
+
+
+def blank_to_null(expr: pl.Expr) -> pl.Expr:
+    """Strip white space; an empty cell becomes null."""
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def clean_money(expr: pl.Expr) -> pl.Expr:
+    """``"$1,284.20 "``, ``-€597.49``, ``($1.72)`` -> ``1284.20``, ``-597.49``, ``-1.72`` (still unchecked).
+
+    Removes currency symbols, thousands separators and spaces, and turns accounting parentheses into a
+    minus sign. Use only on columns that never carry a decimal comma.
+    """
+    s = blank_to_null(expr)
+    paren = s.str.starts_with("(") & s.str.ends_with(")")
+    s = s.str.replace_all(_SYMBOLS_RE, "").str.replace_all(r"[,\s]", "")
+    s = pl.when(paren).then(pl.lit("-") + s.str.strip_chars("()")).otherwise(s)
+    return blank_to_null(s)
+
+
+def checked_number(raw: pl.Expr, label: str, *, money: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """Validate one numeric column.
+
+    Args:
+        raw: the column as read.
+        label: the column name quoted in the error message.
+        money: clean currency symbols, thousands separators and parentheses first.
+
+    Returns:
+        ``(value, error)``: the number as a plain string (null when blank or invalid), and the message for
+        an invalid one (null otherwise).
+    """
+    cleaned = clean_money(raw) if money else blank_to_null(raw)
+    ok = cleaned.str.contains(NUMBER_RE)
+    value = pl.when(ok).then(cleaned).otherwise(None)
+    error = pl.when(cleaned.is_not_null() & ~ok).then(pl.format(f"{label} '{{}}' is not a number", raw.str.strip_chars()))
+    return value, error
+
+
+def unsigned(expr: pl.Expr) -> pl.Expr:
+    """The magnitude of a number string: drop a leading sign."""
+    return expr.str.strip_prefix("-").str.strip_prefix("+")
+
+
+def is_negative(expr: pl.Expr) -> pl.Expr:
+    return expr.str.starts_with("-") & ~expr.str.contains(r"^-0*\.?0*([eE][+-]?\d+)?$")
+
+
+def is_zero(expr: pl.Expr) -> pl.Expr:
+    return expr.str.contains(r"^[+-]?0*\.?0*([eE][+-]?\d+)?$")
+
+
+def iso_utc(raw: pl.Expr) -> pl.Expr:
+    """Parse ISO 8601 (``T`` or space, optional fraction, ``Z``/offset/` UTC`, naive = UTC) into UTC."""
+    s = blank_to_null(raw)
+    s = pl.when(s.str.contains(r"^\d{4}-\d\d-\d\d$")).then(s + " 00:00:00").otherwise(s)
+    s = s.str.replace(r"(?i)\s*(Z|UTC)$", "+00:00").str.replace("T", " ")
+    s = pl.when(s.str.contains(r"[+-]\d\d:?\d\d$")).then(s).otherwise(s + "+00:00")
+    return s.str.to_datetime("%Y-%m-%d %H:%M:%S%.f%z", strict=False, time_zone="UTC")
+
+
+def local_time(raw: pl.Expr, formats: Sequence[str], tz: str) -> pl.Expr:
+    """Parse a naive timestamp written in one of ``formats`` as wall time in zone ``tz``; return UTC."""
+    s = blank_to_null(raw)
+    parsed = pl.coalesce([s.str.to_datetime(f, strict=False) for f in formats])
+    return parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+
+
+def timestamp_error(raw: pl.Expr, parsed: pl.Expr, label: str, expected: str) -> pl.Expr:
+    """The message for a timestamp that was present but did not parse."""
+    present = blank_to_null(raw).is_not_null()
+    blank = pl.lit(f"{label} is blank")
+    bad = pl.format(f"{label} '{{}}' is not {expected}", raw.str.strip_chars())
+    return pl.when(~present).then(blank).when(parsed.is_null()).then(bad)
+
+
+def join_errors(*errors: pl.Expr) -> pl.Expr:
+    """All of a row's error messages, joined by ``"; "``; null when there are none."""
+    joined = pl.concat_str(list(errors), separator="; ", ignore_nulls=True)
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def asset_code(expr: pl.Expr, aliases: Mapping[str, str] | None = None) -> pl.Expr:
+    """Upper-case ticker, with exchange-specific aliases applied (``XXBT`` -> ``BTC``)."""
+    code = blank_to_null(expr).str.to_uppercase()
+    if aliases:
+        code = code.replace(dict(aliases))
+    return code
+
+
+def unified(**columns: pl.Expr) -> list[pl.Expr]:
+    """Select the unified schema: pass the columns you have; the rest are null strings."""
+    from taxlots.importers.base import UNIFIED_SCHEMA
+
+    out: list[pl.Expr] = []
+    for name, dtype in UNIFIED_SCHEMA.items():
+        expr = columns.pop(name, None)
+        if expr is None:
+            expr = pl.col("line") if name == "line" else pl.lit(None)
+        out.append(expr.cast(dtype).alias(name))
+    if columns:
+        raise TypeError(f"not in the unified schema: {sorted(columns)}")
+    return out

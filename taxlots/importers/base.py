@@ -1,0 +1,83 @@
+"""The importer contract.
+
+An importer is a module that exports:
+
+- ``NAME``: a short stable name (``"kraken-ledgers"``), shown by ``taxlots detect``.
+- ``TITLE``: what a person calls the export (``"Kraken ledgers.csv"``).
+- ``SIGNATURES``: one or more header variants. A header matches a variant when it holds every column of
+  the variant (compared after :func:`normalize_header`); extra columns are allowed, so exports with
+  added or user-selected columns still match.
+- ``normalize(lf, ctx) -> LazyFrame``: turns the raw rows (every column a string, named by its normalized
+  header, plus ``line``) into the unified schema below.
+- optionally ``PRIORITY`` (int, default 0): when two exports describe the same event under the same
+  ``id`` (Kraken trades and ledgers), the row from the importer with the higher priority is kept.
+- optionally ``claims(header) -> bool``: a further check on top of the signatures.
+
+The unified schema (:data:`UNIFIED_SCHEMA`) has the generic ledger's columns, with quantities and money as
+canonical decimal strings (``"1234.5"``, never a float), ``timestamp`` as UTC datetimes, and two more:
+``error`` (why the row cannot be understood; it becomes an error naming the file and line) and ``skip``
+(why the row is deliberately left out, such as a pending duplicate or a totals line; skips are counted
+and reported, never silent). ``id`` is the exchange's own identifier, prefixed with the exchange
+(``"kraken:TQ4LCV-..."``), or null when the export has none: such rows are then deduplicated by content
+across overlapping files, and named ``FILE:LINE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Protocol
+
+import polars as pl
+
+UNIFIED_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "timestamp": pl.Datetime("us", "UTC"),
+    "wallet": pl.String(),
+    "type": pl.String(),
+    "sent_asset": pl.String(),
+    "sent_qty": pl.String(),
+    "received_asset": pl.String(),
+    "received_qty": pl.String(),
+    "fee_asset": pl.String(),
+    "fee_qty": pl.String(),
+    "usd_value": pl.String(),
+    "to_wallet": pl.String(),
+    "id": pl.String(),
+    "note": pl.String(),
+    "error": pl.String(),
+    "skip": pl.String(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What an importer knows about the file it reads."""
+
+    file: str  # the path as the user gave it
+    header_line: int  # 1-based line of the header row
+    header: tuple[str, ...]  # the normalized header cells
+    raw_header: tuple[str, ...]  # the header cells as written (for columns whose name carries data)
+    tz: str = "UTC"  # the zone for exports whose timestamps carry none and document none
+
+
+class Importer(Protocol):
+    NAME: str
+    TITLE: str
+    SIGNATURES: tuple[tuple[str, ...], ...]
+
+    def normalize(self, lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame: ...
+
+
+def normalize_header(cell: str) -> str:
+    """Compare header cells without case, surrounding space, quotes or a byte-order mark."""
+    return cell.replace("\ufeff", "").strip().strip('"').strip().lower()
+
+
+def matches(module: ModuleType, header: tuple[str, ...]) -> bool:
+    """Whether ``module`` claims a file with this (normalized) header."""
+    cells = set(header)
+    if not any(all(col in cells for col in sig) for sig in module.SIGNATURES):
+        return False
+    claims = getattr(module, "claims", None)
+    return bool(claims(header)) if claims is not None else True

@@ -1,0 +1,403 @@
+"""Paths in, one unified ledger out: detect each file's format, read it with polars, validate, deduplicate.
+
+The pipeline for each file: find the header in the first lines (:func:`sniff`), scan every column as a
+string, set aside blank lines, repeated header lines and rows with too many fields, let the importer
+normalize the rest into the unified schema, then check every row against the ledger's rules (a trade has
+two sides, quantities are positive, ...). Rows that fail become diagnostics that name the file and line.
+
+Across files: rows that carry an exchange id are kept once per id (the importer with the higher
+``PRIORITY`` wins, e.g. Kraken ledgers over Kraken trades); rows without one are deduplicated as a multiset
+(per distinct row, the largest count seen in any one file is kept, because two identical fills in the same
+second are legitimate). Rows are then ordered by timestamp, input file order and line, and numbered
+(``seq``). :func:`to_rows` is the one bridge from this frame to the engine's ``LedgerRow`` values.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+import polars as pl
+
+from taxlots.importers import IMPORTERS, Context, claimants, normalize_header
+from taxlots.importers import _exprs as ex
+from taxlots.importers.base import UNIFIED_SCHEMA
+from taxlots.model.diagnostics import Code, Diagnostic, Severity
+from taxlots.model.ledger import LEDGER_COLUMNS, Kind, LedgerRow
+from taxlots.model.source import SourceRef
+
+SNIFF_LINES = 20
+_SLACK = 8  # extra columns read past the header, to catch rows with too many fields
+_DELIMITERS = (",", ";", "\t")
+_CONTENT = [c for c in LEDGER_COLUMNS if c != "id"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """Where a file's header is and which importer claims it."""
+
+    importer: ModuleType
+    header_line: int
+    separator: str
+    header: tuple[str, ...]
+    raw_header: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What reading one file found (``taxlots detect`` prints it)."""
+
+    path: str
+    importer: str = ""
+    title: str = ""
+    header_line: int = 0
+    rows: int = 0  # ledger rows the importer produced (before validation and deduplication)
+    kept: int = 0
+    errors: int = 0
+    duplicates: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+    assets: tuple[str, ...] = ()
+    wallets: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Ledger:
+    """The unified ledger of a run: ``frame`` is validated, deduplicated and ordered by ``seq``."""
+
+    frame: pl.DataFrame
+    files: list[FileReport]
+    diagnostics: list[Diagnostic]
+
+    def rows(self) -> Iterator[LedgerRow]:
+        return to_rows(self.frame)
+
+
+def _split_line(line: str) -> list[tuple[str, list[str]]]:
+    out = []
+    for sep in _DELIMITERS:
+        cells = next(csv.reader([line], delimiter=sep), [])
+        if len(cells) > 1:
+            out.append((sep, cells))
+    return out
+
+
+def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sniffed | None, Diagnostic | None]:
+    """Find the header row in the first :data:`SNIFF_LINES` lines and the one importer that claims it.
+
+    Returns:
+        ``(sniffed, None)`` on success, else ``(None, diagnostic)``: unknown format (with the header that
+        was seen and the formats known), a known format missing columns, or two importers claiming it.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            lines = [fh.readline() for _ in range(SNIFF_LINES)]
+    except OSError as err:
+        return None, Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read file: {err.strerror}", source=SourceRef(path, 0))
+    lines = [ln.rstrip("\r\n") for ln in lines if ln]
+    best: tuple[float, int, ModuleType, list[str]] | None = None
+    for number, line in enumerate(lines, start=1):
+        for sep, cells in _split_line(line):
+            header = tuple(normalize_header(c) for c in cells)
+            found = claimants(header, importers)
+            if len(found) > 1:
+                names = ", ".join(imp.NAME for imp in found)
+                return None, Diagnostic(
+                    code=Code.AMBIGUOUS_FORMAT,
+                    message=f"header is claimed by more than one importer: {names}",
+                    source=SourceRef(path, number),
+                    hint="please report this file's header so the importers can be told apart",
+                )
+            if found:
+                raw = tuple(c.replace("\ufeff", "").strip() for c in cells)
+                return Sniffed(found[0], number, sep, header, raw), None
+            for imp in importers:
+                for sig in imp.SIGNATURES:
+                    missing = [c for c in sig if c not in header]
+                    score = 1 - len(missing) / len(sig)
+                    if score >= 0.6 and (best is None or score > best[0]):
+                        best = (score, number, imp, missing)
+    if best is not None:
+        _, number, imp, missing = best
+        return None, Diagnostic(
+            code=Code.MISSING_COLUMN,
+            message=f"header looks like {imp.TITLE} but lacks column(s): {', '.join(missing)}",
+            source=SourceRef(path, number),
+            hint="add the missing column(s) to the header (a blank column is fine)",
+        )
+    seen = lines[0] if lines else "(empty file)"
+    known = "; ".join(imp.TITLE for imp in importers)
+    return None, Diagnostic(
+        code=Code.UNKNOWN_FORMAT,
+        message=f"not a format taxlots knows; first line: {seen[:200]!r}",
+        source=SourceRef(path, 1),
+        hint=f"known formats: {known}",
+    )
+
+
+def _column_names(header: tuple[str, ...]) -> list[str]:
+    names: list[str] = []
+    for i, cell in enumerate(header):
+        name = cell or f"_col{i}"
+        while name in names:
+            name = f"{name}_{i}"
+        names.append(name)
+    return names
+
+
+def _scan(path: str, sn: Sniffed) -> tuple[pl.LazyFrame, list[str]]:
+    names = _column_names(sn.header)
+    extras = [f"_extra{k}" for k in range(_SLACK)]
+    lf = pl.scan_csv(
+        path,
+        has_header=False,
+        separator=sn.separator,
+        skip_lines=sn.header_line,
+        schema={n: pl.String for n in names + extras},
+        missing_columns="insert",
+        truncate_ragged_lines=True,
+        row_index_name="line",
+        row_index_offset=sn.header_line + 1,
+        encoding="utf8-lossy",
+        infer_schema=False,
+    ).with_columns(pl.col("line").cast(pl.Int64))
+    return lf, names
+
+
+def _raw_problems(lf: pl.LazyFrame, names: list[str], header: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """``(skip, error)`` expressions for rows the importer never sees."""
+    cells = [ex.blank_to_null(pl.col(n)) for n in names]
+    blank = pl.all_horizontal([c.is_null() for c in cells])
+    repeated = pl.all_horizontal([pl.col(n).fill_null("").str.strip_chars().str.to_lowercase() == h for n, h in zip(names, header)])
+    extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
+    skip = pl.when(blank).then(pl.lit("blank line")).when(repeated).then(pl.lit("repeated header line"))
+    error = pl.when(extra > 0).then(pl.format(f"row has more fields than the header's {len(names)}"))
+    return skip, error
+
+
+def read_file(
+    path: str, order: int, *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS
+) -> tuple[pl.DataFrame | None, FileReport, list[Diagnostic]]:
+    """Read one export into the unified schema (plus ``file``, ``order`` and ``importer`` columns).
+
+    Args:
+        path: the file, as the user named it.
+        order: its position among the inputs (ties in time keep input order).
+        tz: zone for exports whose timestamps carry no zone and whose format documents none.
+        importers: the importers to detect the format with.
+
+    Returns:
+        The normalized rows (errors and skips still in them), the file's report, and detection problems.
+    """
+    report = FileReport(path=path)
+    sn, diag = sniff(path, importers)
+    if sn is None:
+        return None, report, [diag] if diag else []
+    report.importer, report.title, report.header_line = sn.importer.NAME, sn.importer.TITLE, sn.header_line
+    lf, names = _scan(path, sn)
+    skip, error = _raw_problems(lf, names, sn.header)
+    lf = lf.with_columns(_skip=skip, _error=error)
+    ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
+    clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop("_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)])
+    problems = lf.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).select(
+        ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))
+    )
+    try:
+        normalized = sn.importer.normalize(clean, ctx)
+        frame = pl.concat(pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems]), how="vertical")
+    except pl.exceptions.PolarsError as err:
+        return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read as {sn.importer.TITLE}: {err}", source=SourceRef(path, sn.header_line))]
+    priority = getattr(sn.importer, "PRIORITY", 0)
+    frame = frame.with_columns(
+        file=pl.lit(path), order=pl.lit(order, pl.Int64), importer=pl.lit(sn.importer.NAME), priority=pl.lit(priority, pl.Int64)
+    )
+    return frame, report, []
+
+
+_KINDS = ", ".join(k.value for k in Kind)
+
+
+def _need(kind: Kind, *cols: str) -> list[pl.Expr]:
+    is_kind = pl.col("type") == kind.value
+    return [pl.when(is_kind & pl.col(c).is_null()).then(pl.lit(f"a {kind.value} row needs {c}")) for c in cols]
+
+
+def _forbid(kind: Kind, *cols: str) -> list[pl.Expr]:
+    is_kind = pl.col("type") == kind.value
+    return [pl.when(is_kind & pl.col(c).is_not_null()).then(pl.lit(f"a {kind.value} row has no {c}; leave it blank")) for c in cols]
+
+
+def _rule_errors() -> pl.Expr:
+    """Every rule a unified row must meet, whatever importer produced it."""
+    rules: list[pl.Expr] = [
+        pl.when(pl.col("timestamp").is_null()).then(pl.lit("timestamp is blank")),
+        pl.when(pl.col("wallet").is_null()).then(pl.lit("wallet is blank")),
+        pl.when(pl.col("type").is_null()).then(pl.lit(f"type is blank; use one of {_KINDS}")),
+        pl.when(pl.col("type").is_not_null() & ~pl.col("type").is_in([k.value for k in Kind])).then(
+            pl.format(f"type '{{}}' is not one of {_KINDS}", pl.col("type"))
+        ),
+    ]
+    for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
+        rules.append(pl.when(ex.is_negative(pl.col(col))).then(pl.format(f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)", pl.col(col))))
+    for col in ("sent_qty", "received_qty"):
+        rules.append(pl.when(ex.is_zero(pl.col(col))).then(pl.lit(f"{col} is zero")))
+    for side in ("sent", "received", "fee"):
+        asset, qty = pl.col(f"{side}_asset"), pl.col(f"{side}_qty")
+        rules.append(pl.when(qty.is_not_null() & asset.is_null()).then(pl.lit(f"{side}_qty is given but {side}_asset is blank")))
+        rules.append(pl.when(asset.is_not_null() & qty.is_null()).then(pl.lit(f"{side}_asset is given but {side}_qty is blank")))
+    rules += _need(Kind.TRADE, "sent_asset", "received_asset")
+    rules.append(pl.when((pl.col("type") == "trade") & (pl.col("sent_asset") == pl.col("received_asset"))).then(pl.lit("a trade's sent_asset and received_asset are the same")))
+    rules += _need(Kind.DEPOSIT, "received_asset") + _forbid(Kind.DEPOSIT, "sent_asset")
+    rules += _need(Kind.WITHDRAWAL, "sent_asset") + _forbid(Kind.WITHDRAWAL, "received_asset")
+    rules += _need(Kind.INCOME, "received_asset") + _forbid(Kind.INCOME, "sent_asset")
+    rules += _need(Kind.SPEND, "sent_asset") + _forbid(Kind.SPEND, "received_asset")
+    rules += _need(Kind.TRANSFER, "sent_asset", "to_wallet")
+    is_transfer = pl.col("type") == "transfer"
+    rules.append(pl.when(is_transfer & (pl.col("to_wallet") == pl.col("wallet"))).then(pl.lit("a transfer's to_wallet is its wallet")))
+    rules.append(pl.when(is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))).then(pl.lit("a transfer receives the asset it sends")))
+    rules.append(pl.when(~is_transfer & pl.col("to_wallet").is_not_null()).then(pl.lit("only a transfer has a to_wallet")))
+    return ex.join_errors(*rules)
+
+
+def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
+    """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``."""
+    good = good.with_columns(_key=pl.struct(_CONTENT).hash(seed=7))
+    with_id = good.filter(pl.col("id").is_not_null()).sort("id", pl.col("priority"), "order", "line", descending=[False, True, False, False])
+    first = with_id.group_by("id", maintain_order=True).first()
+    conflicts = with_id.join(first.select("id", _k=pl.col("_key"), _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line")), on="id").filter(
+        (pl.col("_key") != pl.col("_k")) & (pl.col("priority") == pl.col("_p"))
+    )
+    diags = [
+        Diagnostic(
+            code=Code.DUPLICATE_ID,
+            message=f"id '{r['id']}' is also used at {r['_f']}:{r['_l']} for a different row",
+            source=SourceRef(r["file"], r["line"]),
+            hint="ids must be unique; give one of the rows another id",
+        )
+        for r in conflicts.iter_rows(named=True)
+    ]
+    no_id = good.filter(pl.col("id").is_null()).with_columns(_k=pl.int_range(pl.len()).over("_key", "order", order_by="line") + 1)
+    counts = no_id.group_by("_key", "order").agg(_n=pl.len()).sort("_key", "order")
+    counts = counts.with_columns(_prev=pl.col("_n").cum_max().shift(1).over("_key", order_by="order").fill_null(0))
+    no_id = no_id.join(counts.select("_key", "order", "_prev"), on=["_key", "order"])
+    keep_no_id = no_id.filter(pl.col("_k") > pl.col("_prev")).with_columns(id=pl.format("{}:{}", pl.col("file"), pl.col("line")))
+    kept = pl.concat([first.select(good.columns), keep_no_id.select(good.columns)])
+    dropped_ids = with_id.join(first.select("id", "file", "line"), on=["id", "file", "line"], how="anti")
+    dropped = pl.concat([dropped_ids.select("order"), no_id.filter(pl.col("_k") <= pl.col("_prev")).select("order")])
+    return kept.drop("_key"), dropped, diags
+
+
+def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Diagnostic]:
+    return [
+        Diagnostic(code=Code.BAD_ROW, message=msg, source=SourceRef(file, line, importer_of.get(file, "")))
+        for file, line, msg in bad.select("file", "line", "error").iter_rows()
+    ]
+
+
+def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS) -> Ledger:
+    """Read every input file into one validated, deduplicated, ordered ledger.
+
+    Args:
+        paths: the input files, in the order given (ties in time keep this order).
+        tz: zone for timestamps that carry none where the export's format documents none.
+        importers: the importers to detect formats with (tests narrow it to one).
+
+    Returns:
+        The :class:`Ledger`, whose diagnostics list every problem of every file.
+    """
+    frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    diags: list[Diagnostic] = []
+    for order, path in enumerate(paths):
+        if not Path(path).is_file():
+            diags.append(Diagnostic(code=Code.FILE_UNREADABLE, message="no such file", source=SourceRef(path, 0)))
+            reports.append(FileReport(path=path))
+            continue
+        frame, report, problems = read_file(path, order, tz=tz, importers=importers)
+        reports.append(report)
+        diags += problems
+        if frame is not None:
+            frames.append(frame)
+    empty = pl.DataFrame(schema={**UNIFIED_SCHEMA, "file": pl.String, "order": pl.Int64, "importer": pl.String, "priority": pl.Int64})
+    allrows = pl.concat(frames, how="vertical") if frames else empty
+    # A transfer's received side defaults to what was sent (no network fee).
+    is_transfer = pl.col("type") == Kind.TRANSFER.value
+    allrows = allrows.with_columns(
+        received_asset=pl.when(is_transfer & pl.col("received_asset").is_null()).then(pl.col("sent_asset")).otherwise(pl.col("received_asset")),
+        received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
+    )
+    # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
+    allrows = allrows.with_columns(error=pl.when(pl.col("skip").is_null()).then(pl.coalesce(pl.col("error"), _rule_errors())))
+    importer_of = {r.path: r.importer for r in reports}
+    bad = allrows.filter(pl.col("error").is_not_null())
+    skipped = allrows.filter(pl.col("skip").is_not_null())
+    good = allrows.filter(pl.col("error").is_null() & pl.col("skip").is_null()).drop("error", "skip")
+    kept, dropped, conflicts = _dedupe(good)
+    kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
+    diags += _row_diagnostics(bad, importer_of) + conflicts
+    diags += _fill_reports(reports, allrows, bad, skipped, dropped, kept)
+    return Ledger(frame=kept, files=reports, diagnostics=diags)
+
+
+def _fill_reports(reports: list[FileReport], allrows: pl.DataFrame, bad: pl.DataFrame, skipped: pl.DataFrame, dropped: pl.DataFrame, kept: pl.DataFrame) -> list[Diagnostic]:
+    """Per-file counts, date range, assets and wallets; and one info line per kind of skipped row."""
+    diags: list[Diagnostic] = []
+    for (order,), part in allrows.group_by("order", maintain_order=True):
+        reports[int(order)].rows = part.filter(pl.col("skip").is_null()).height  # type: ignore[call-overload]
+    for (order,), part in bad.group_by("order", maintain_order=True):
+        reports[int(order)].errors = part.height  # type: ignore[call-overload]
+    for (order,), part in dropped.group_by("order", maintain_order=True):
+        reports[int(order)].duplicates = part.height  # type: ignore[call-overload]
+    for (order, reason), part in skipped.sort("order", "line").group_by("order", "skip", maintain_order=True):
+        report = reports[int(order)]  # type: ignore[call-overload]
+        report.skipped[str(reason)] = part.height
+        diags.append(Diagnostic(code=Code.SKIPPED_ROWS, severity=Severity.INFO, message=f"skipped {part.height} row(s): {reason}", source=SourceRef(report.path, report.header_line)))
+    for (order,), part in kept.group_by("order", maintain_order=True):
+        report = reports[int(order)]  # type: ignore[call-overload]
+        report.kept = part.height
+        report.first, report.last = part["timestamp"].min(), part["timestamp"].max()  # type: ignore[assignment]
+        assets = pl.concat([part["sent_asset"], part["received_asset"], part["fee_asset"]]).drop_nulls().unique().sort()
+        wallets = pl.concat([part["wallet"], part["to_wallet"]]).drop_nulls().unique().sort()
+        report.assets, report.wallets = tuple(assets.to_list()), tuple(wallets.to_list())
+    for report in reports:
+        if report.duplicates:
+            diags.append(Diagnostic(code=Code.DUPLICATES_DROPPED, severity=Severity.INFO, message=f"dropped {report.duplicates} row(s) already read from another file or line", source=SourceRef(report.path, report.header_line)))
+    return diags
+
+
+_ROW_COLUMNS = ("seq", "timestamp", "wallet", "type", "sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty", "usd_value", "to_wallet", "id", "note", "file", "line", "importer")
+
+
+def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
+    """Yield the frame's rows as ``LedgerRow`` values, in ``seq`` order, a batch at a time.
+
+    The only bridge from polars to the engine: each Decimal is built from its string column; repeated
+    strings (wallets, assets, files) are shared, so a million rows stay lean.
+    """
+    names: dict[str | None, str | None] = {None: None}
+    kinds = {k.value: k for k in Kind}
+
+    def share(s: str | None) -> str | None:
+        got = names.get(s)
+        if got is None and s is not None:
+            names[s] = got = s
+        return got
+
+    def num(s: str | None) -> Decimal | None:
+        return None if s is None else Decimal(s)
+
+    for part in frame.select(_ROW_COLUMNS).iter_slices(batch):
+        for seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp in part.iter_rows():
+            src = SourceRef(share(file) or "", line, share(imp) or "")
+            yield LedgerRow(
+                seq=seq, timestamp=ts, wallet=share(wallet) or "", kind=kinds[kind],
+                sent_asset=share(sa), sent_qty=num(sq), received_asset=share(ra), received_qty=num(rq),
+                fee_asset=share(fa), fee_qty=num(fq), usd_value=num(usd), to_wallet=share(to),
+                id=rid, note=note or "", source=src,
+            )

@@ -1,0 +1,1 @@
+"""Pure data types shared by every layer. Imports only the standard library."""

@@ -1,0 +1,99 @@
+"""What lot matching produces: disposals cut into lot slices, open lots, income, and the problems found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from taxlots.model.diagnostics import Diagnostic
+from taxlots.model.source import SourceRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lot:
+    """Units of one asset acquired together, still held. ``basis`` is the total basis of ``quantity``."""
+
+    id: str  # the id of the ledger row that created the lot
+    asset: str
+    wallet: str
+    quantity: Decimal
+    basis: Decimal
+    acquired_at: datetime
+    acquired_date: date  # the tax date of ``acquired_at`` in the configured zone
+    source: SourceRef
+
+    @property
+    def unit_cost(self) -> Decimal:
+        return self.basis / self.quantity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotSlice:
+    """The part of one lot that a disposal used. ``lot_id`` is None for a shortfall (no lot covered it)."""
+
+    lot_id: str | None
+    quantity: Decimal
+    basis: Decimal
+    acquired_date: date | None
+    long_term: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Disposal:
+    """A sale, a trade's given-up side, a spend or a fee paid in property.
+
+    ``proceeds`` is exact (never rounded here); the slices cover ``quantity`` exactly. ``missing_basis`` is
+    True when the pool held too little and the last slice has no lot.
+    """
+
+    id: str
+    asset: str
+    wallet: str
+    quantity: Decimal
+    proceeds: Decimal
+    sold_at: datetime
+    sold_date: date
+    slices: tuple[LotSlice, ...]
+    source: SourceRef
+    missing_basis: bool = False
+
+    @property
+    def basis(self) -> Decimal:
+        return sum((s.basis for s in self.slices), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Income:
+    """Property (or USD) received as ordinary income, at its fair market value in USD."""
+
+    id: str
+    asset: str
+    wallet: str
+    quantity: Decimal
+    usd_value: Decimal
+    received_at: datetime
+    received_date: date
+    source: SourceRef
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removal:
+    """Units that left the tracked wallets without a sale (a withdrawal to outside), with their basis."""
+
+    id: str
+    asset: str
+    wallet: str
+    slices: tuple[LotSlice, ...]
+    source: SourceRef
+
+
+@dataclass(slots=True, kw_only=True)
+class MatchResult:
+    """Everything one run of the engine produces, in event order."""
+
+    disposals: list[Disposal] = field(default_factory=list)
+    open_lots: list[Lot] = field(default_factory=list)
+    income: list[Income] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
