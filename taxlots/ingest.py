@@ -174,7 +174,9 @@ def _raw_problems(lf: pl.LazyFrame, names: list[str], header: tuple[str, ...]) -
     """``(skip, error)`` expressions for rows the importer never sees."""
     cells = [ex.blank_to_null(pl.col(n)) for n in names]
     blank = pl.all_horizontal([c.is_null() for c in cells])
-    repeated = pl.all_horizontal([pl.col(n).fill_null("").str.strip_chars().str.to_lowercase() == h for n, h in zip(names, header)])
+    repeated = pl.all_horizontal(
+        [pl.col(n).fill_null("").str.strip_chars().str.to_lowercase() == h for n, h in zip(names, header, strict=True)]
+    )
     extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
     skip = pl.when(blank).then(pl.lit("blank line")).when(repeated).then(pl.lit("repeated header line"))
     error = pl.when(extra > 0).then(pl.format(f"row has more fields than the header's {len(names)}"))
@@ -204,7 +206,9 @@ def read_file(
     skip, error = _raw_problems(lf, names, sn.header)
     lf = lf.with_columns(_skip=skip, _error=error)
     ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
-    clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop("_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)])
+    clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop(
+        "_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]
+    )
     problems = lf.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).select(
         ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))
     )
@@ -212,7 +216,15 @@ def read_file(
         normalized = sn.importer.normalize(clean, ctx)
         frame = pl.concat(pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems]), how="vertical")
     except pl.exceptions.PolarsError as err:
-        return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read as {sn.importer.TITLE}: {err}", source=SourceRef(path, sn.header_line))]
+        return (
+            None,
+            report,
+            [
+                Diagnostic(
+                    code=Code.FILE_UNREADABLE, message=f"cannot read as {sn.importer.TITLE}: {err}", source=SourceRef(path, sn.header_line)
+                )
+            ],
+        )
     priority = getattr(sn.importer, "PRIORITY", 0)
     frame = frame.with_columns(
         file=pl.lit(path), order=pl.lit(order, pl.Int64), importer=pl.lit(sn.importer.NAME), priority=pl.lit(priority, pl.Int64)
@@ -244,7 +256,11 @@ def _rule_errors() -> pl.Expr:
         ),
     ]
     for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
-        rules.append(pl.when(ex.is_negative(pl.col(col))).then(pl.format(f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)", pl.col(col))))
+        rules.append(
+            pl.when(ex.is_negative(pl.col(col))).then(
+                pl.format(f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)", pl.col(col))
+            )
+        )
     for col in ("sent_qty", "received_qty"):
         rules.append(pl.when(ex.is_zero(pl.col(col))).then(pl.lit(f"{col} is zero")))
     for side in ("sent", "received", "fee"):
@@ -252,7 +268,11 @@ def _rule_errors() -> pl.Expr:
         rules.append(pl.when(qty.is_not_null() & asset.is_null()).then(pl.lit(f"{side}_qty is given but {side}_asset is blank")))
         rules.append(pl.when(asset.is_not_null() & qty.is_null()).then(pl.lit(f"{side}_asset is given but {side}_qty is blank")))
     rules += _need(Kind.TRADE, "sent_asset", "received_asset")
-    rules.append(pl.when((pl.col("type") == "trade") & (pl.col("sent_asset") == pl.col("received_asset"))).then(pl.lit("a trade's sent_asset and received_asset are the same")))
+    rules.append(
+        pl.when((pl.col("type") == "trade") & (pl.col("sent_asset") == pl.col("received_asset"))).then(
+            pl.lit("a trade's sent_asset and received_asset are the same")
+        )
+    )
     rules += _need(Kind.DEPOSIT, "received_asset") + _forbid(Kind.DEPOSIT, "sent_asset")
     rules += _need(Kind.WITHDRAWAL, "sent_asset") + _forbid(Kind.WITHDRAWAL, "received_asset")
     rules += _need(Kind.INCOME, "received_asset") + _forbid(Kind.INCOME, "sent_asset")
@@ -260,7 +280,11 @@ def _rule_errors() -> pl.Expr:
     rules += _need(Kind.TRANSFER, "sent_asset", "to_wallet")
     is_transfer = pl.col("type") == "transfer"
     rules.append(pl.when(is_transfer & (pl.col("to_wallet") == pl.col("wallet"))).then(pl.lit("a transfer's to_wallet is its wallet")))
-    rules.append(pl.when(is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))).then(pl.lit("a transfer receives the asset it sends")))
+    rules.append(
+        pl.when(is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))).then(
+            pl.lit("a transfer receives the asset it sends")
+        )
+    )
     rules.append(pl.when(~is_transfer & pl.col("to_wallet").is_not_null()).then(pl.lit("only a transfer has a to_wallet")))
     return ex.join_errors(*rules)
 
@@ -268,11 +292,13 @@ def _rule_errors() -> pl.Expr:
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
     """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``."""
     good = good.with_columns(_key=pl.struct(_CONTENT).hash(seed=7))
-    with_id = good.filter(pl.col("id").is_not_null()).sort("id", pl.col("priority"), "order", "line", descending=[False, True, False, False])
-    first = with_id.group_by("id", maintain_order=True).first()
-    conflicts = with_id.join(first.select("id", _k=pl.col("_key"), _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line")), on="id").filter(
-        (pl.col("_key") != pl.col("_k")) & (pl.col("priority") == pl.col("_p"))
+    with_id = good.filter(pl.col("id").is_not_null()).sort(
+        "id", pl.col("priority"), "order", "line", descending=[False, True, False, False]
     )
+    first = with_id.group_by("id", maintain_order=True).first()
+    conflicts = with_id.join(
+        first.select("id", _k=pl.col("_key"), _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line")), on="id"
+    ).filter((pl.col("_key") != pl.col("_k")) & (pl.col("priority") == pl.col("_p")))
     diags = [
         Diagnostic(
             code=Code.DUPLICATE_ID,
@@ -329,7 +355,9 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
     # A transfer's received side defaults to what was sent (no network fee).
     is_transfer = pl.col("type") == Kind.TRANSFER.value
     allrows = allrows.with_columns(
-        received_asset=pl.when(is_transfer & pl.col("received_asset").is_null()).then(pl.col("sent_asset")).otherwise(pl.col("received_asset")),
+        received_asset=pl.when(is_transfer & pl.col("received_asset").is_null())
+        .then(pl.col("sent_asset"))
+        .otherwise(pl.col("received_asset")),
         received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
     )
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
@@ -345,7 +373,9 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
     return Ledger(frame=kept, files=reports, diagnostics=diags)
 
 
-def _fill_reports(reports: list[FileReport], allrows: pl.DataFrame, bad: pl.DataFrame, skipped: pl.DataFrame, dropped: pl.DataFrame, kept: pl.DataFrame) -> list[Diagnostic]:
+def _fill_reports(
+    reports: list[FileReport], allrows: pl.DataFrame, bad: pl.DataFrame, skipped: pl.DataFrame, dropped: pl.DataFrame, kept: pl.DataFrame
+) -> list[Diagnostic]:
     """Per-file counts, date range, assets and wallets; and one info line per kind of skipped row."""
     diags: list[Diagnostic] = []
     for (order,), part in allrows.group_by("order", maintain_order=True):
@@ -357,7 +387,14 @@ def _fill_reports(reports: list[FileReport], allrows: pl.DataFrame, bad: pl.Data
     for (order, reason), part in skipped.sort("order", "line").group_by("order", "skip", maintain_order=True):
         report = reports[int(order)]  # type: ignore[call-overload]
         report.skipped[str(reason)] = part.height
-        diags.append(Diagnostic(code=Code.SKIPPED_ROWS, severity=Severity.INFO, message=f"skipped {part.height} row(s): {reason}", source=SourceRef(report.path, report.header_line)))
+        diags.append(
+            Diagnostic(
+                code=Code.SKIPPED_ROWS,
+                severity=Severity.INFO,
+                message=f"skipped {part.height} row(s): {reason}",
+                source=SourceRef(report.path, report.header_line),
+            )
+        )
     for (order,), part in kept.group_by("order", maintain_order=True):
         report = reports[int(order)]  # type: ignore[call-overload]
         report.kept = part.height
@@ -367,11 +404,36 @@ def _fill_reports(reports: list[FileReport], allrows: pl.DataFrame, bad: pl.Data
         report.assets, report.wallets = tuple(assets.to_list()), tuple(wallets.to_list())
     for report in reports:
         if report.duplicates:
-            diags.append(Diagnostic(code=Code.DUPLICATES_DROPPED, severity=Severity.INFO, message=f"dropped {report.duplicates} row(s) already read from another file or line", source=SourceRef(report.path, report.header_line)))
+            diags.append(
+                Diagnostic(
+                    code=Code.DUPLICATES_DROPPED,
+                    severity=Severity.INFO,
+                    message=f"dropped {report.duplicates} row(s) already read from another file or line",
+                    source=SourceRef(report.path, report.header_line),
+                )
+            )
     return diags
 
 
-_ROW_COLUMNS = ("seq", "timestamp", "wallet", "type", "sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty", "usd_value", "to_wallet", "id", "note", "file", "line", "importer")
+_ROW_COLUMNS = (
+    "seq",
+    "timestamp",
+    "wallet",
+    "type",
+    "sent_asset",
+    "sent_qty",
+    "received_asset",
+    "received_qty",
+    "fee_asset",
+    "fee_qty",
+    "usd_value",
+    "to_wallet",
+    "id",
+    "note",
+    "file",
+    "line",
+    "importer",
+)
 
 
 def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
@@ -396,8 +458,19 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
         for seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp in part.iter_rows():
             src = SourceRef(share(file) or "", line, share(imp) or "")
             yield LedgerRow(
-                seq=seq, timestamp=ts, wallet=share(wallet) or "", kind=kinds[kind],
-                sent_asset=share(sa), sent_qty=num(sq), received_asset=share(ra), received_qty=num(rq),
-                fee_asset=share(fa), fee_qty=num(fq), usd_value=num(usd), to_wallet=share(to),
-                id=rid, note=note or "", source=src,
+                seq=seq,
+                timestamp=ts,
+                wallet=share(wallet) or "",
+                kind=kinds[kind],
+                sent_asset=share(sa),
+                sent_qty=num(sq),
+                received_asset=share(ra),
+                received_qty=num(rq),
+                fee_asset=share(fa),
+                fee_qty=num(fq),
+                usd_value=num(usd),
+                to_wallet=share(to),
+                id=rid,
+                note=note or "",
+                source=src,
             )

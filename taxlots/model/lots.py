@@ -97,3 +97,13 @@ class MatchResult:
     income: list[Income] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Selection:
+    """One line of a specific-identification file: take ``quantity`` of lot ``lot_id`` for ``disposal_id``."""
+
+    disposal_id: str
+    lot_id: str
+    quantity: Decimal
+    source: SourceRef

@@ -10,7 +10,9 @@ from decimal import Decimal
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
-_CONTEXT = decimal.Context(prec=50, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.FloatOperation, decimal.InvalidOperation, decimal.DivisionByZero])
+_CONTEXT = decimal.Context(
+    prec=50, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.FloatOperation, decimal.InvalidOperation, decimal.DivisionByZero]
+)
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -34,6 +36,19 @@ def decimal_context() -> Iterator[decimal.Context]:
     """Enter the project's Decimal context: 50 digits, and any float that slips in raises at once."""
     with decimal.localcontext(_CONTEXT) as ctx:
         yield ctx
+
+
+#: The engine's grain for computed money: 1e-18 USD. A share of a value (``value * part / whole``) is rounded
+#: to it, so every amount has at most 18 decimals: sums and differences of them are exact (the context holds 50
+#: digits), and a lot's parts always add back to the whole. A cent is 10^16 grains.
+GRAIN = Decimal("1e-18")
+
+
+def share(value: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """``value * part / whole`` on the 1e-18 grain; ``value`` itself when ``part == whole``."""
+    if part == whole:
+        return value
+    return (value * part / whole).quantize(GRAIN, rounding=decimal.ROUND_HALF_EVEN)
 
 
 def cents(value: Decimal) -> Decimal:

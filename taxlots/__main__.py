@@ -1,0 +1,3 @@
+from taxlots.cli import main
+
+main()

@@ -1,0 +1,24 @@
+"""The command line: a thin layer that parses options, calls the library and renders the result."""
+
+from __future__ import annotations
+
+import typer
+
+from taxlots.cli.commands.gains import gains
+from taxlots.cli.commands.lots import lots
+
+app = typer.Typer(
+    name="taxlots",
+    help="Exact, auditable US tax-lot reports from crypto exchange exports.",
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("gains")(gains)
+app.command("lots")(lots)
+
+
+def main() -> None:
+    app()

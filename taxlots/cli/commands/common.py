@@ -1,0 +1,44 @@
+"""What the commands share: option checks, running the pipeline, and the exit code rule."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from taxlots.cli import render
+from taxlots.model.diagnostics import has_errors
+from taxlots.pipeline import Run
+from taxlots.reports.files import write_atomic, write_csv
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise typer.BadParameter(
+            f"unknown time zone '{name}' (use an IANA name such as UTC or America/New_York)", param_hint="--tz"
+        ) from None
+
+
+def finish(run: Run) -> None:
+    """Print every problem; stop with exit code 1 (and no output) when any is an error."""
+    render.diagnostics(run.diagnostics)
+    if has_errors(run.diagnostics):
+        raise typer.Exit(1)
+
+
+def emit_csv(output: Path | None, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Write to ``output`` atomically, or to standard output."""
+
+    def write(fh: IO[str]) -> None:
+        write_csv(fh, header, rows)
+
+    if output is None:
+        write(sys.stdout)
+    else:
+        write_atomic(output, write)

@@ -1,0 +1,50 @@
+"""``taxlots gains``: realized gains, one row per (disposal, lot) pair."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from taxlots import pipeline
+from taxlots.cli import options as o
+from taxlots.cli import render
+from taxlots.cli.commands.common import emit_csv, finish, zone
+from taxlots.lots.methods import Method
+from taxlots.lots.pool import Scope
+from taxlots.reports.gains import HEADER, gain_rows, summarize
+
+YearOpt = Annotated[
+    int | None, typer.Option("--year", help="Keep the disposals sold in this tax year (earlier lots still count).", show_default=False)
+]
+
+
+def gains(
+    inputs: o.Inputs,
+    *,
+    method: o.MethodOpt = Method.FIFO,
+    scope: o.ScopeOpt = Scope.UNIVERSAL,
+    lots: o.LotsOpt = None,
+    year: YearOpt = None,
+    tz: o.TzOpt = "UTC",
+    output: o.OutOpt = None,
+    allow_shortfalls: o.AllowShortfallsOpt = False,
+) -> None:
+    """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
+    run = pipeline.run(
+        [str(p) for p in inputs],
+        method=method,
+        scope=scope,
+        zone=zone(tz),
+        lots_file=str(lots) if lots else None,
+        allow_shortfalls=allow_shortfalls,
+    )
+    finish(run)
+    rows = gain_rows(run.result.disposals, year)
+    emit_csv(output, HEADER, [r.cells() for r in rows])
+    console = Console(highlight=False) if output else render.err
+    title = f"Realized gains {year}" if year else "Realized gains"
+    render.summary(summarize(rows, run.result.income, year), console, f"{title} ({method}, {scope})")
+    if output:
+        console.print(f"Wrote {len(rows)} rows to {output}")

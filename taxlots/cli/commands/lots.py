@@ -1,0 +1,70 @@
+"""``taxlots lots``: the lots still held at the end of a day."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from taxlots import pipeline
+from taxlots.cli import options as o
+from taxlots.cli import render
+from taxlots.cli.commands.common import emit_csv, finish, zone
+from taxlots.lots.methods import Method
+from taxlots.lots.pool import Scope
+from taxlots.reports.lots import HEADER, lot_rows
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="List the lots held at the end of this day (YYYY-MM-DD); default: after every row.", show_default=False),
+]
+
+
+def lots(
+    inputs: o.Inputs,
+    *,
+    as_of: AsOfOpt = None,
+    method: o.MethodOpt = Method.FIFO,
+    scope: o.ScopeOpt = Scope.UNIVERSAL,
+    lots: o.LotsOpt = None,
+    tz: o.TzOpt = "UTC",
+    output: o.OutOpt = None,
+    allow_shortfalls: o.AllowShortfallsOpt = False,
+) -> None:
+    """List the open lots: asset, wallet, quantity, date acquired, unit cost and basis."""
+    day = _day(as_of) if as_of else None
+    run = pipeline.run(
+        [str(p) for p in inputs],
+        method=method,
+        scope=scope,
+        zone=zone(tz),
+        lots_file=str(lots) if lots else None,
+        as_of=day,
+        allow_shortfalls=allow_shortfalls,
+    )
+    finish(run)
+    rows = lot_rows(run.result.open_lots)
+    if output or not sys.stdout.isatty():  # a pipe or a file gets CSV, a person gets a table
+        emit_csv(output, HEADER, rows)
+        if output:
+            Console(highlight=False).print(f"Wrote {len(rows)} open lots to {output}")
+        return
+    when = day.isoformat() if day else "the last row"
+    render.table(
+        f"Open lots at the end of {when} ({method}, {scope})",
+        HEADER,
+        rows,
+        Console(highlight=False),
+        right=("quantity", "unit_cost", "cost_basis"),
+    )

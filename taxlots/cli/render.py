@@ -1,0 +1,56 @@
+"""Everything the CLI shows a person: diagnostics, summaries and tables (rich; plain when not a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+
+from taxlots.model.diagnostics import Diagnostic, Severity
+from taxlots.reports.gains import Summary
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def diagnostics(diags: Iterable[Diagnostic]) -> None:
+    """``file:line: severity[code] message`` per problem, with the hint on the next line; then a count."""
+    counts = {s: 0 for s in Severity}
+    for d in diags:
+        counts[d.severity] += 1
+        where = f"{d.source}: " if d.source else ""
+        err.print(f"{where}[{_STYLE[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/] {_escape(d.message)}")
+        if d.hint:
+            err.print(f"    [dim]hint:[/] {_escape(d.hint)}")
+    if counts[Severity.ERROR]:
+        err.print(f"[bold red]{counts[Severity.ERROR]} error(s)[/]: no output written; fix them and run again.")
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def summary(s: Summary, console: Console, title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    table.add_column("Term")
+    for name in ("Proceeds", "Cost basis", "Gain"):
+        table.add_column(name, justify="right")
+    for label, t in (("Short-term", s.short), ("Long-term", s.long), ("Total", s.total)):
+        table.add_row(label, _money(t.proceeds), _money(t.cost_basis), _money(t.gain), style="bold" if label == "Total" else None)
+    console.print(table)
+    console.print(f"Ordinary income: {_money(s.income)} USD   ·   {s.disposals} disposals in {s.rows} rows")
+
+
+def table(title: str, header: Sequence[str], rows: Iterable[Sequence[str]], console: Console, right: Sequence[str] = ()) -> None:
+    t = Table(title=title, title_justify="left")
+    for name in header:
+        t.add_column(name, justify="right" if name in right else "left")
+    for row in rows:
+        t.add_row(*row)
+    console.print(t)

@@ -1,0 +1,1 @@
+"""Lot matching: pure Python over ``LedgerRow`` values; no I/O, no polars."""

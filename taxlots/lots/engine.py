@@ -1,0 +1,520 @@
+"""The lot engine: walk the ledger in ``seq`` order and turn it into disposals, open lots and income.
+
+How each kind of row is booked (``V`` is the row's USD value: the USD side of a trade, else ``usd_value``):
+
+- ``trade``: the sent asset, if it is property, is disposed of for ``V`` minus the fee's value; the
+  received asset, if property, opens a lot with basis ``V`` (plus the fee's value when bought with USD:
+  a fee on a purchase is part of its cost, while a crypto-to-crypto fee belongs to the disposed side).
+- a fee paid in property is itself a disposal of the fee units at their value (``fee_qty`` priced at the
+  unit value of the trade side in the same asset); a fee withheld from the received asset comes out of the
+  lot just received (Treas. Reg. 1.1012-1(j)(3)(iii)). A fee in a third asset cannot be priced: an error.
+- ``deposit`` of property opens a lot at ``usd_value`` (its basis); ``withdrawal`` removes units from the
+  wallet without a gain (they left the tracked wallets); ``income`` records ordinary income at ``usd_value``
+  and opens a lot at that basis; ``spend`` disposes of the units for ``usd_value``.
+- ``transfer``: ``sent_qty - received_qty`` is the network fee, disposed of at the unit value of
+  ``usd_value`` (the value of what was sent); under the per-wallet scope the received quantity's lots move
+  to ``to_wallet`` with their basis and original acquisition date, picked in the method's order.
+
+Computed shares of money (a lot's basis split, a fee priced from its row) are kept on a grain of 1e-18 USD
+(``money.share``), so a lot's parts add back to the whole exactly and sums never lose a digit.
+
+Lots live in pools (per asset, or per asset and wallet). A pool is a heap ordered by the method's key, plus
+an index by lot id for specific identification; exhausted lots leave the heap lazily. Taking from a pool is
+the greedy loop: take whole lots in key order, and split the last one, its basis in proportion to quantity
+(the remaining basis is what is left, so the parts always add back to the whole). Nothing is rounded to cents here.
+
+Problems never stop the walk: a missing price books the row at zero value, a shortfall books the uncovered
+units with no basis (``missing_basis``); both add an error, so one run reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
+
+from taxlots.lots.holding import is_long_term, tax_date
+from taxlots.lots.methods import LotKey, Method, sort_key
+from taxlots.lots.pool import Scope, pool_key
+from taxlots.model.diagnostics import Code, Diagnostic, Severity
+from taxlots.model.ledger import CASH, Kind, LedgerRow
+from taxlots.model.lots import Disposal, Income, Lot, LotSlice, MatchResult, Removal, Selection
+from taxlots.model.money import ZERO, decimal_context, plain, share
+from taxlots.model.source import SourceRef
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """How to match: the method, the pool scope, the taxpayer's zone for dates, and specific selections."""
+
+    method: Method = Method.FIFO
+    scope: Scope = Scope.UNIVERSAL
+    zone: tzinfo = UTC
+    selections: Mapping[str, tuple[Selection, ...]] = field(default_factory=dict)
+
+
+class _Lot:
+    """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``)."""
+
+    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "seq", "key", "source")
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        asset: str,
+        wallet: str,
+        quantity: Decimal,
+        basis: Decimal,
+        acquired_at: datetime,
+        acquired_date: date,
+        seq: int,
+        key: LotKey,
+        source: SourceRef,
+    ) -> None:
+        self.id, self.asset, self.wallet = id, asset, wallet
+        self.quantity, self.basis = quantity, basis
+        self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
+
+
+_Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantity, its basis
+
+
+class _Pool:
+    """The open lots of one asset (in one wallet, under the per-wallet scope)."""
+
+    __slots__ = ("heap", "by_id", "total")
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[LotKey, _Lot]] = []
+        self.by_id: dict[str, _Lot] = {}
+        self.total = ZERO
+
+    def add(self, lot: _Lot) -> None:
+        self.total += lot.quantity
+        same = self.by_id.get(lot.id)
+        if same is not None:  # a lot moved back into a pool that still holds part of it: merge
+            same.quantity += lot.quantity
+            same.basis += lot.basis
+            return
+        self.by_id[lot.id] = lot
+        heapq.heappush(self.heap, (lot.key, lot))
+
+    def take_from(self, lot: _Lot, quantity: Decimal) -> _Piece:
+        """Take ``quantity`` (at most what it holds) out of ``lot``; basis in proportion."""
+        if quantity >= lot.quantity:
+            piece = (lot, lot.quantity, lot.basis)
+            lot.quantity, lot.basis = ZERO, ZERO
+        else:
+            basis = share(lot.basis, quantity, lot.quantity)
+            piece = (lot, quantity, basis)
+            lot.quantity -= quantity
+            lot.basis -= basis
+        self.total -= piece[1]
+        return piece
+
+    def take(self, quantity: Decimal) -> tuple[list[_Piece], Decimal]:
+        """Greedy: whole lots in key order, splitting the last. Returns the pieces and the shortfall."""
+        pieces: list[_Piece] = []
+        heap = self.heap
+        while quantity > 0 and heap:
+            lot = heap[0][1]
+            if lot.quantity == 0:
+                heapq.heappop(heap)
+                del self.by_id[lot.id]
+                continue
+            piece = self.take_from(lot, quantity)
+            pieces.append(piece)
+            quantity -= piece[1]
+        return pieces, quantity
+
+    def open_lots(self) -> list[_Lot]:
+        return [lot for lot in self.by_id.values() if lot.quantity > 0]
+
+
+class _Run:
+    """One walk over the ledger: the pools, the configuration and what has been produced so far."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.pools: dict[tuple[str, str], _Pool] = {}
+        self.result = MatchResult()
+        self.used_selections: set[str] = set()
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def pool(self, asset: str, wallet: str) -> _Pool:
+        key = pool_key(self.config.scope, asset, wallet)
+        pool = self.pools.get(key)
+        if pool is None:
+            pool = self.pools[key] = _Pool()
+        return pool
+
+    def error(self, code: Code, message: str, row: LedgerRow, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        self.result.diagnostics.append(Diagnostic(code=code, message=message, source=row.source, hint=hint, severity=severity))
+
+    def date(self, moment: datetime) -> date:
+        return tax_date(moment, self.config.zone)
+
+    def open_lot(self, row: LedgerRow, asset: str, quantity: Decimal, basis: Decimal, wallet: str) -> _Lot:
+        acquired_us = (row.timestamp - _EPOCH) // _MICROSECOND
+        lot = _Lot(
+            id=row.id,
+            asset=asset,
+            wallet=wallet,
+            quantity=quantity,
+            basis=basis,
+            acquired_at=row.timestamp,
+            acquired_date=self.date(row.timestamp),
+            seq=row.seq,
+            key=sort_key(self.config.method, acquired_us, row.seq, basis, quantity),
+            source=row.source,
+        )
+        self.pool(asset, wallet).add(lot)
+        return lot
+
+    def price_of(self, row: LedgerRow, asset: str, quantity: Decimal, value: Decimal | None, what: str) -> Decimal:
+        """The USD value of ``quantity`` of ``asset`` on this row, priced from the row's own sides."""
+        if asset == CASH:
+            return quantity
+        if value is not None:
+            if asset == row.sent_asset and row.sent_qty:
+                return share(value, quantity, row.sent_qty)
+            if asset == row.received_asset and row.received_qty:
+                return share(value, quantity, row.received_qty)
+        if value is None and asset in (row.sent_asset, row.received_asset):
+            self.error(
+                Code.MISSING_PRICE,
+                f"{what} of {plain(quantity)} {asset} needs a price: usd_value is blank",
+                row,
+                hint="fill usd_value with the USD market value of the row",
+            )
+        else:
+            self.error(
+                Code.MISSING_PRICE,
+                f"{what} of {plain(quantity)} {asset} needs a price: {asset} is neither side of the row",
+                row,
+                hint=f"pay the fee in one of the row's assets, or record the {asset} fee as a spend row with its usd_value",
+            )
+        return ZERO
+
+    def selected(self, disposal_id: str, row: LedgerRow, pool: _Pool, quantity: Decimal, asset: str) -> tuple[list[_Piece], Decimal]:
+        """Specific identification: take the lots the selection names; problems are errors, then FIFO."""
+        chosen = self.config.selections.get(disposal_id)
+        if chosen is None:
+            self.error(
+                Code.LOT_SELECTION,
+                f"disposal '{disposal_id}' of {plain(quantity)} {asset} is not in the lot selection file",
+                row,
+                hint="add lines 'disposal_id,lot_id,quantity' for it; it was matched first-in first-out meanwhile",
+            )
+            return pool.take(quantity)
+        self.used_selections.add(disposal_id)
+        pieces: list[_Piece] = []
+        named = sum((s.quantity for s in chosen), ZERO)
+        if named != quantity:
+            self.error(
+                Code.LOT_SELECTION,
+                f"the selection for '{disposal_id}' names {plain(named)} {asset}, the disposal is {plain(quantity)} {asset}",
+                row,
+                hint="make the selected quantities add up to the disposal",
+            )
+        remaining = quantity
+        for sel in chosen:
+            lot = pool.by_id.get(sel.lot_id)
+            take = min(sel.quantity, remaining)
+            if lot is None or lot.quantity < take:
+                held = "is not held" if lot is None or lot.quantity == 0 else f"holds only {plain(lot.quantity)}"
+                self.error(
+                    Code.LOT_SELECTION,
+                    f"the selection for '{disposal_id}' takes {plain(sel.quantity)} {asset} from lot '{sel.lot_id}', "
+                    f"which {held} in the pool the disposal draws from",
+                    row,
+                    hint=f"selection at {sel.source}",
+                )
+                continue
+            if take > 0:
+                pieces.append(pool.take_from(lot, take))
+                remaining -= take
+        more, short = pool.take(remaining) if remaining > 0 else ([], ZERO)
+        return pieces + more, short
+
+    # -- disposals and moves ---------------------------------------------------------------------------
+    def dispose(
+        self, row: LedgerRow, asset: str, quantity: Decimal, proceeds: Decimal, disposal_id: str, what: str, from_lot: _Lot | None = None
+    ) -> None:
+        """Book a disposal of ``quantity`` of ``asset`` from ``row.wallet`` for ``proceeds``."""
+        pool = self.pool(asset, row.wallet)
+        if from_lot is not None:
+            piece = pool.take_from(from_lot, quantity)
+            pieces, short = [piece], quantity - piece[1]
+        elif self.config.method is Method.SPECIFIC:
+            pieces, short = self.selected(disposal_id, row, pool, quantity, asset)
+        else:
+            pieces, short = pool.take(quantity)
+        sold = self.date(row.timestamp)
+        slices = [
+            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=is_long_term(lot.acquired_date, sold))
+            for lot, q, b in pieces
+        ]
+        if short > 0:
+            slices.append(LotSlice(lot_id=None, quantity=short, basis=ZERO, acquired_date=None, long_term=False))
+            self.shortfall(row, asset, quantity, short, what)
+        self.result.disposals.append(
+            Disposal(
+                id=disposal_id,
+                asset=asset,
+                wallet=row.wallet,
+                quantity=quantity,
+                proceeds=proceeds,
+                sold_at=row.timestamp,
+                sold_date=sold,
+                slices=tuple(slices),
+                source=row.source,
+                missing_basis=short > 0,
+            )
+        )
+
+    def shortfall(self, row: LedgerRow, asset: str, quantity: Decimal, short: Decimal, what: str) -> None:
+        where = f"wallet '{row.wallet}'" if self.config.scope is Scope.PER_WALLET else "all wallets"
+        self.error(
+            Code.SHORTFALL,
+            f"{what} of {plain(quantity)} {asset} from {row.wallet} exceeds the {asset} held in {where} by {plain(short)} {asset}",
+            row,
+            hint="an earlier acquisition, deposit or transfer is missing from the inputs, or this quantity is wrong",
+        )
+
+    def pick(self, row: LedgerRow, pool: _Pool, quantity: Decimal, asset: str) -> tuple[list[_Piece], Decimal]:
+        """Lots for a move or a withdrawal (not a disposal): the selection when it names the row, else method order."""
+        if self.config.method is Method.SPECIFIC and row.id in self.config.selections:
+            return self.selected(row.id, row, pool, quantity, asset)
+        return pool.take(quantity)
+
+    def move(self, row: LedgerRow, asset: str, quantity: Decimal, to_wallet: str) -> None:
+        """Move ``quantity`` of ``asset`` from ``row.wallet`` to ``to_wallet``, lots keeping basis and date."""
+        pool = self.pool(asset, row.wallet)
+        if self.config.scope is not Scope.PER_WALLET:
+            if pool.total < quantity:
+                self.shortfall(row, asset, quantity, quantity - pool.total, "transfer")
+            return
+        pieces, short = self.pick(row, pool, quantity, asset)
+        if short > 0:
+            self.shortfall(row, asset, quantity, short, "transfer")
+        target = self.pool(asset, to_wallet)
+        for lot, q, b in pieces:
+            target.add(
+                _Lot(
+                    id=lot.id,
+                    asset=asset,
+                    wallet=to_wallet,
+                    quantity=q,
+                    basis=b,
+                    acquired_at=lot.acquired_at,
+                    acquired_date=lot.acquired_date,
+                    seq=lot.seq,
+                    key=lot.key,
+                    source=lot.source,
+                )
+            )
+
+    def remove(self, row: LedgerRow, asset: str, quantity: Decimal) -> None:
+        """Units withdrawn to outside: they leave the pool with their basis, without a gain."""
+        pieces, short = self.pick(row, self.pool(asset, row.wallet), quantity, asset)
+        if short > 0:
+            self.shortfall(row, asset, quantity, short, "withdrawal")
+        slices = tuple(
+            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=False) for lot, q, b in pieces
+        )
+        self.result.removals.append(Removal(id=row.id, asset=asset, wallet=row.wallet, slices=slices, source=row.source))
+
+    def pay_fee(self, row: LedgerRow, fee_value: Decimal, withheld_from: _Lot | None) -> None:
+        """A fee paid in property is a disposal of the fee units at their value."""
+        asset, qty = row.fee_asset, row.fee_qty
+        if asset is None or qty is None or qty == 0 or asset == CASH:
+            return
+        from_lot = withheld_from if withheld_from is not None and withheld_from.asset == asset else None
+        self.dispose(row, asset, qty, fee_value, f"{row.id}:fee", "fee", from_lot)
+
+    def fee_value(self, row: LedgerRow, value: Decimal | None, *, priced: bool = True) -> Decimal:
+        """The fee's USD value; ``priced=False`` when the row's missing price was already reported."""
+        if row.fee_asset is None or not row.fee_qty:
+            return ZERO
+        if not priced and row.fee_asset in (row.sent_asset, row.received_asset):
+            return ZERO
+        return self.price_of(row, row.fee_asset, row.fee_qty, value, "the fee")
+
+    # -- one method per kind of row ------------------------------------------------------------------
+    def book(self, row: LedgerRow) -> None:
+        _BOOKERS[row.kind](self, row)
+
+    def trade(self, row: LedgerRow) -> None:
+        sent, sent_qty, got, got_qty = row.sent_asset, row.sent_qty, row.received_asset, row.received_qty
+        assert sent is not None and sent_qty is not None and got is not None and got_qty is not None
+        value = sent_qty if sent == CASH else got_qty if got == CASH else row.usd_value
+        if value is None:
+            self.error(
+                Code.MISSING_PRICE,
+                f"trade of {plain(sent_qty)} {sent} for {plain(got_qty)} {got} needs a price: neither side is USD and usd_value is blank",
+                row,
+                hint="fill usd_value with the USD market value of what was received",
+            )
+        fee = self.fee_value(row, value, priced=value is not None)
+        value = value if value is not None else ZERO
+        if sent != CASH:
+            self.dispose(row, sent, sent_qty, value - fee, row.id, "sale" if got == CASH else "trade")
+        lot = None
+        if got != CASH:
+            lot = self.open_lot(row, got, got_qty, value + fee if sent == CASH else value, row.wallet)
+        self.pay_fee(row, fee, lot)
+
+    def deposit(self, row: LedgerRow) -> None:
+        asset, qty = row.received_asset, row.received_qty
+        assert asset is not None and qty is not None
+        lot = None
+        if asset != CASH:
+            if row.usd_value is None:
+                self.error(
+                    Code.MISSING_PRICE,
+                    f"deposit of {plain(qty)} {asset} needs a cost basis: usd_value is blank",
+                    row,
+                    hint="give its basis in usd_value, or record it as a transfer from the wallet it came from",
+                )
+            lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet)
+        self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
+
+    def withdrawal(self, row: LedgerRow) -> None:
+        asset, qty = row.sent_asset, row.sent_qty
+        assert asset is not None and qty is not None
+        fee = self.fee_value(row, row.usd_value)
+        if asset != CASH:
+            self.remove(row, asset, qty)
+        self.pay_fee(row, fee, None)
+
+    def transfer(self, row: LedgerRow) -> None:
+        asset, sent, got, to = row.sent_asset, row.sent_qty, row.received_qty, row.to_wallet
+        assert asset is not None and sent is not None and got is not None and to is not None
+        if got > sent:
+            self.error(
+                Code.BAD_ROW,
+                f"transfer receives {plain(got)} {asset} but sends only {plain(sent)}",
+                row,
+                hint="received_qty is what arrived: at most sent_qty (the difference is the network fee)",
+            )
+            got = sent
+        network = sent - got
+        fee = self.fee_value(row, row.usd_value)
+        if asset != CASH and network > 0:
+            if row.usd_value is None:
+                self.error(
+                    Code.MISSING_PRICE,
+                    f"transfer's network fee of {plain(network)} {asset} needs a price: usd_value is blank",
+                    row,
+                    hint="fill usd_value with the USD market value of what was sent",
+                )
+            value = share(row.usd_value, network, sent) if row.usd_value is not None else ZERO
+            self.dispose(row, asset, network, value, f"{row.id}:network-fee", "network fee")
+        if asset != CASH:
+            self.move(row, asset, got, to)
+        self.pay_fee(row, fee, None)
+
+    def income(self, row: LedgerRow) -> None:
+        asset, qty = row.received_asset, row.received_qty
+        assert asset is not None and qty is not None
+        if row.usd_value is None:
+            self.error(
+                Code.MISSING_PRICE,
+                f"income of {plain(qty)} {asset} needs its fair market value: usd_value is blank",
+                row,
+                hint="fill usd_value with the USD value when it was received",
+            )
+        value = row.usd_value or ZERO
+        when = self.date(row.timestamp)
+        self.result.income.append(
+            Income(
+                id=row.id,
+                asset=asset,
+                wallet=row.wallet,
+                quantity=qty,
+                usd_value=value,
+                received_at=row.timestamp,
+                received_date=when,
+                source=row.source,
+            )
+        )
+        lot = self.open_lot(row, asset, qty, value, row.wallet) if asset != CASH else None
+        self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
+
+    def spend(self, row: LedgerRow) -> None:
+        asset, qty = row.sent_asset, row.sent_qty
+        assert asset is not None and qty is not None
+        if row.usd_value is None:
+            self.error(
+                Code.MISSING_PRICE,
+                f"spend of {plain(qty)} {asset} needs a price: usd_value is blank",
+                row,
+                hint="fill usd_value with the USD value of what was paid for",
+            )
+        fee = self.fee_value(row, row.usd_value)
+        if asset != CASH:
+            self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, "spend")
+        self.pay_fee(row, fee, None)
+
+    def finish(self) -> MatchResult:
+        result = self.result
+        lots = [lot for pool in self.pools.values() for lot in pool.open_lots()]
+        lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, lot.seq))
+        result.open_lots = [
+            Lot(
+                id=lot.id,
+                asset=lot.asset,
+                wallet=lot.wallet,
+                quantity=lot.quantity,
+                basis=lot.basis,
+                acquired_at=lot.acquired_at,
+                acquired_date=lot.acquired_date,
+                source=lot.source,
+            )
+            for lot in lots
+        ]
+        for disposal_id in sorted(set(self.config.selections) - self.used_selections):
+            first = self.config.selections[disposal_id][0]
+            result.diagnostics.append(
+                Diagnostic(
+                    code=Code.LOT_SELECTION,
+                    severity=Severity.WARNING,
+                    source=first.source,
+                    message=f"the selection names '{disposal_id}', which is not a disposal of this run",
+                )
+            )
+        return result
+
+
+_BOOKERS = {
+    Kind.TRADE: _Run.trade,
+    Kind.DEPOSIT: _Run.deposit,
+    Kind.WITHDRAWAL: _Run.withdrawal,
+    Kind.TRANSFER: _Run.transfer,
+    Kind.INCOME: _Run.income,
+    Kind.SPEND: _Run.spend,
+}
+
+
+def match(rows: Iterable[LedgerRow], config: Config | None = None) -> MatchResult:
+    """Match every disposal of the ledger to lots.
+
+    Args:
+        rows: the ledger, in ``seq`` order (as ``ingest`` yields it); consumed once, never mutated.
+        config: method, pool scope, tax zone and specific selections; FIFO, universal and UTC by default.
+
+    Returns:
+        Disposals (with their lot slices), open lots, income, withdrawals, and every problem found.
+    """
+    run = _Run(config or Config())
+    with decimal_context():
+        for row in rows:
+            run.book(row)
+        return run.finish()

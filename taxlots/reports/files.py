@@ -1,0 +1,30 @@
+"""Writing output files atomically: a reader never sees half a file, and a failed run leaves none."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO
+
+
+def write_atomic(path: str | Path, write: Callable[[IO[str]], None]) -> None:
+    """Write through ``write`` into a temporary file beside ``path``, then rename it over ``path``."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """CSV with ``\\n`` line endings on every platform, so the same result gives the same bytes."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)

@@ -1,0 +1,104 @@
+"""Reading files into the ledger: the generic format, detection, ordering, overlaps, skips and provenance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from taxlots import ingest
+from taxlots.model.diagnostics import Code, Severity
+from taxlots.model.ledger import Kind
+
+HEADER = "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note"
+BUY = "2024-01-02T03:04:05Z,Kraken,trade,USD,1000,BTC,0.02,USD,1.5,,,,buy"
+SELL = "2024-01-03T00:00:00+02:00,Kraken,trade,btc,0.01,USD,600,,,,,S1,sell"
+
+
+def write(tmp_path: Path, name: str, *lines: str, newline: str = "\n", bom: bool = False) -> str:
+    path = tmp_path / name
+    path.write_bytes(((b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode() + newline.encode()))
+    return str(path)
+
+
+def test_generic_rows_keep_their_source(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", HEADER, BUY, SELL)
+    led = ingest.load([path])
+    assert led.diagnostics == []
+    buy, sell = led.rows()
+    assert (buy.seq, buy.kind, buy.sent_asset, buy.sent_qty, buy.received_qty, buy.fee_qty) == (
+        0,
+        Kind.TRADE,
+        "USD",
+        Decimal(1000),
+        Decimal("0.02"),
+        Decimal("1.5"),
+    )
+    assert (buy.id, buy.source.file, buy.source.line, buy.note) == (f"{path}:2", path, 2, "buy")
+    assert (sell.id, sell.sent_asset, sell.timestamp.isoformat()) == ("S1", "BTC", "2024-01-02T22:00:00+00:00")
+    assert [(f.importer, f.rows, f.kept) for f in led.files] == [("generic", 2, 2)]
+
+
+def test_bom_crlf_and_blank_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", HEADER, BUY, "", SELL, newline="\r\n", bom=True)
+    led = ingest.load([path])
+    assert [r.source.line for r in led.rows()] == [2, 4]
+    assert led.files[0].skipped == {"blank line": 1}
+    assert [(d.code, d.severity) for d in led.diagnostics] == [(Code.SKIPPED_ROWS, Severity.INFO)]
+
+
+def test_ties_in_time_keep_input_file_order(tmp_path: Path) -> None:
+    same = "2024-01-02T03:04:05Z,{w},trade,USD,1,BTC,1,,,,,{i},"
+    a = write(tmp_path, "a.csv", HEADER, same.format(w="A", i="a1"), same.format(w="A", i="a2"))
+    b = write(tmp_path, "b.csv", HEADER, same.format(w="B", i="b1"))
+    assert [r.id for r in ingest.load([b, a]).rows()] == ["b1", "a1", "a2"]
+    assert [r.id for r in ingest.load([a, b]).rows()] == ["a1", "a2", "b1"]
+
+
+def test_overlapping_exports_are_read_once(tmp_path: Path) -> None:
+    # rows with ids are kept once per id; rows without are a multiset: the most copies seen in one file win
+    a = write(tmp_path, "a.csv", HEADER, BUY, BUY, SELL)
+    b = write(tmp_path, "b.csv", HEADER, BUY, SELL, "2024-02-01T00:00:00Z,Kraken,trade,USD,5,ETH,1,,,,,,")
+    led = ingest.load([a, b])
+    assert [(r.source.file, r.source.line) for r in led.rows()] == [(a, 2), (a, 3), (a, 4), (b, 4)]
+    assert [(f.duplicates, f.kept) for f in led.files] == [(0, 3), (2, 1)]
+    assert [d.message for d in led.diagnostics if d.code is Code.DUPLICATES_DROPPED] == [
+        "dropped 2 row(s) already read from another file or line"
+    ]
+    assert [r.id for r in ingest.load([a, a]).rows()] == [f"{a}:2", f"{a}:3", "S1"]
+
+
+def test_an_id_reused_for_a_different_row_is_an_error(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", HEADER, SELL, SELL.replace("0.01", "0.02"))
+    led = ingest.load([a])
+    errors = [(d.source.line if d.source else 0, d.message) for d in led.diagnostics if d.severity is Severity.ERROR]
+    assert errors == [(3, f"id 'S1' is also used at {a}:2 for a different row")]
+
+
+def test_repeated_header_inside_a_file_is_skipped_and_counted(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", HEADER, BUY, HEADER, SELL)
+    led = ingest.load([path])
+    assert led.frame.height == 2
+    assert led.files[0].skipped == {"repeated header line": 1}
+
+
+def test_transfer_received_side_defaults_to_what_was_sent(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "l.csv",
+        HEADER,
+        "2024-01-01T00:00:00Z,A,transfer,ETH,2,,,,,,B,T1,",
+        "2024-01-02T00:00:00Z,A,transfer,ETH,2,,1.9,,,10,B,T2,",
+    )
+    t1, t2 = ingest.load([path]).rows()
+    assert (t1.received_asset, t1.received_qty, t2.received_asset, t2.received_qty) == ("ETH", Decimal(2), "ETH", Decimal("1.9"))
+
+
+def test_file_report_describes_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.csv", HEADER, BUY, SELL, "2024-03-01T00:00:00Z,Ledger,transfer,BTC,0.01,,,,,,Kraken,T9,")
+    (report,) = ingest.load([path]).files
+    assert (report.importer, report.header_line, report.rows, report.kept, report.errors) == ("generic", 1, 3, 3, 0)
+    assert (report.first.isoformat() if report.first else "", report.assets, report.wallets) == (
+        "2024-01-02T03:04:05+00:00",
+        ("BTC", "USD"),
+        ("Kraken", "Ledger"),
+    )
