@@ -125,9 +125,10 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sni
                         best = (score, number, imp, missing)
     if best is not None:
         _, number, imp, missing = best
+        lacks = f"lacks column(s): {', '.join(missing)}" if missing else "is another export of that service, which taxlots does not read"
         return None, Diagnostic(
             code=Code.MISSING_COLUMN,
-            message=f"header looks like {imp.TITLE} but lacks column(s): {', '.join(missing)}",
+            message=f"header looks like {imp.TITLE} but {lacks}",
             source=SourceRef(path, number),
             hint="add the missing column(s) to the header (a blank column is fine)",
         )
@@ -170,16 +171,52 @@ def _scan(path: str, sn: Sniffed) -> tuple[pl.LazyFrame, list[str]]:
     return lf, names
 
 
-def _raw_problems(lf: pl.LazyFrame, names: list[str], header: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+def _field_counts(path: str, sn: Sniffed) -> pl.LazyFrame | None:
+    """Fields per physical line, counted outside quotes (a blank cell and a missing one look alike once parsed).
+
+    Returns None when a quoted field spans lines: physical lines then no longer match records.
+    """
+    sep = sn.separator
+    raw = pl.scan_csv(
+        path,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        skip_lines=sn.header_line,
+        schema={"_raw": pl.String},
+        row_index_name="line",
+        row_index_offset=sn.header_line + 1,
+        encoding="utf8-lossy",
+        missing_columns="insert",
+        truncate_ragged_lines=True,
+    )
+    raw = raw.select(
+        pl.col("line").cast(pl.Int64),
+        _fields=pl.col("_raw").str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1,
+        _odd=pl.col("_raw").str.count_matches('"', literal=True) % 2 == 1,
+    ).collect()
+    if raw["_odd"].any():
+        return None
+    return raw.lazy().select("line", "_fields")
+
+
+def _raw_problems(names: list[str], header: tuple[str, ...], counted: bool) -> tuple[pl.Expr, pl.Expr]:
     """``(skip, error)`` expressions for rows the importer never sees."""
     cells = [ex.blank_to_null(pl.col(n)) for n in names]
     blank = pl.all_horizontal([c.is_null() for c in cells])
     repeated = pl.all_horizontal(
         [pl.col(n).fill_null("").str.strip_chars().str.to_lowercase() == h for n, h in zip(names, header, strict=True)]
     )
-    extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
     skip = pl.when(blank).then(pl.lit("blank line")).when(repeated).then(pl.lit("repeated header line"))
-    error = pl.when(extra > 0).then(pl.format(f"row has more fields than the header's {len(names)}"))
+    most = len(names)
+    least = max((i + 1 for i, h in enumerate(header) if h), default=most)  # trailing unnamed columns may be left off
+    if counted:
+        fields = pl.col("_fields")
+        wrong = ~blank & ((fields > most) | (fields < least))
+        error = pl.when(wrong).then(pl.format(f"row has {{}} fields, the header has {most}", fields))
+    else:
+        extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
+        error = pl.when(extra > 0).then(pl.lit(f"row has more fields than the header's {most}"))
     return skip, error
 
 
@@ -203,8 +240,11 @@ def read_file(
         return None, report, [diag] if diag else []
     report.importer, report.title, report.header_line = sn.importer.NAME, sn.importer.TITLE, sn.header_line
     lf, names = _scan(path, sn)
-    skip, error = _raw_problems(lf, names, sn.header)
-    lf = lf.with_columns(_skip=skip, _error=error)
+    counts = _field_counts(path, sn)
+    if counts is not None:
+        lf = lf.join(counts, on="line", how="left")
+    skip, error = _raw_problems(names, sn.header, counts is not None)
+    lf = lf.with_columns(_skip=skip, _error=error).drop("_fields", strict=False)
     ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
     clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop(
         "_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]
@@ -235,14 +275,18 @@ def read_file(
 _KINDS = ", ".join(k.value for k in Kind)
 
 
+def _a(kind: Kind) -> str:
+    return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
+
+
 def _need(kind: Kind, *cols: str) -> list[pl.Expr]:
     is_kind = pl.col("type") == kind.value
-    return [pl.when(is_kind & pl.col(c).is_null()).then(pl.lit(f"a {kind.value} row needs {c}")) for c in cols]
+    return [pl.when(is_kind & pl.col(c).is_null()).then(pl.lit(f"{_a(kind)} row needs {c}")) for c in cols]
 
 
 def _forbid(kind: Kind, *cols: str) -> list[pl.Expr]:
     is_kind = pl.col("type") == kind.value
-    return [pl.when(is_kind & pl.col(c).is_not_null()).then(pl.lit(f"a {kind.value} row has no {c}; leave it blank")) for c in cols]
+    return [pl.when(is_kind & pl.col(c).is_not_null()).then(pl.lit(f"{_a(kind)} row has no {c}; leave it blank")) for c in cols]
 
 
 def _rule_errors() -> pl.Expr:

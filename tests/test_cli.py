@@ -118,7 +118,12 @@ BAD_INPUTS = [
     ("2024-01-01T00:00:00Z,K,transfer,BTC,1,,,,,,,,\n", "a transfer row needs to_wallet"),
     ("2024-01-01T00:00:00Z,K,deposit,,,BTC,1,,,,,,\n", "deposit of 1 BTC needs a cost basis: usd_value is blank"),
     ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1,USD,,,,,\n", "fee_asset is given but fee_qty is blank"),
-    ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1,,,,,,,extra\n", "row has more fields than the header's 13"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1,,,,,,,extra\n", "row has 14 fields, the header has 13"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1,,,,,,,\n", "row has 14 fields, the header has 13"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,1,650.2,BTC,1,,,,,,\n", "row has 14 fields, the header has 13"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1\n", "row has 7 fields, the header has 13"),
+    ("2024-01-01T00:00:00Z,K,income,,,ETH,1,,,,,,\n", "income of 1 ETH needs its fair market value"),
+    ("2024-01-01T00:00:00Z,K,income,BTC,1,ETH,1,,,5,,,\n", "an income row has no sent_asset; leave it blank"),
 ]
 
 
