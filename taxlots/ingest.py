@@ -358,7 +358,7 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     no_id = no_id.join(counts.select("_key", "order", "_prev"), on=["_key", "order"])
     keep_no_id = no_id.filter(pl.col("_k") > pl.col("_prev")).with_columns(id=pl.format("{}:{}", pl.col("file"), pl.col("line")))
     kept = pl.concat([first.select(good.columns), keep_no_id.select(good.columns)])
-    dropped_ids = with_id.join(first.select("id", "file", "line"), on=["id", "file", "line"], how="anti")
+    dropped_ids = with_id.join(first.select("id", "order", "line"), on=["id", "order", "line"], how="anti")
     dropped = pl.concat([dropped_ids.select("order"), no_id.filter(pl.col("_k") <= pl.col("_prev")).select("order")])
     return kept.drop("_key"), dropped, diags
 
@@ -518,3 +518,35 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
                 note=note or "",
                 source=src,
             )
+
+
+#: Extra columns of a written ledger: where each row came from.
+PROVENANCE = ("source_file", "source_line")
+
+
+def ledger_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """The ledger as the generic format's columns (strings) plus its provenance, in ``seq`` order."""
+    stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
+    return frame.sort("seq").select(
+        stamp.alias("timestamp"),
+        *[pl.col(c) for c in LEDGER_COLUMNS if c not in ("timestamp", "note")],
+        pl.col("note").fill_null(""),
+        pl.col("file").alias("source_file"),
+        pl.col("line").alias("source_line"),
+    )
+
+
+def write_ledger(frame: pl.DataFrame, path: str) -> None:
+    """Write the unified ledger atomically: Parquet for ``*.parquet``, else the generic ledger CSV.
+
+    The CSV is the generic format (which reads it back) with ``source_file,source_line`` after its columns;
+    every quantity stays the exact decimal text it was read as.
+    """
+    from taxlots.reports.files import atomic_path
+
+    out = ledger_frame(frame)
+    with atomic_path(path) as tmp:
+        if path.endswith(".parquet"):
+            out.write_parquet(tmp)
+        else:
+            out.write_csv(tmp, line_terminator="\n")

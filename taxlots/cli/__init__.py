@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from taxlots.cli.commands.gains import gains
+from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
 
 app = typer.Typer(
@@ -16,6 +17,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("detect")(detect)
+app.command("import")(import_)
 app.command("gains")(gains)
 app.command("lots")(lots)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -15,7 +16,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def diagnostics(diags: Iterable[Diagnostic]) -> None:
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def diagnostics(diags: Iterable[Diagnostic], *, stop_note: bool = True) -> None:
     """``file:line: severity[code] message`` per problem, with the hint on the next line; then a count."""
     counts = {s: 0 for s in Severity}
     for d in diags:
@@ -24,7 +29,7 @@ def diagnostics(diags: Iterable[Diagnostic]) -> None:
         err.print(f"{where}[{_STYLE[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/] {_escape(d.message)}")
         if d.hint:
             err.print(f"    [dim]hint:[/] {_escape(d.hint)}")
-    if counts[Severity.ERROR]:
+    if counts[Severity.ERROR] and stop_note:
         err.print(f"[bold red]{counts[Severity.ERROR]} error(s)[/]: no output written; fix them and run again.")
 
 

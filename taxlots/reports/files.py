@@ -5,22 +5,30 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 
-def write_atomic(path: str | Path, write: Callable[[IO[str]], None]) -> None:
-    """Write through ``write`` into a temporary file beside ``path``, then rename it over ``path``."""
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed over ``path`` when the block succeeds, removed when it fails."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
+        yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | Path, write: Callable[[IO[str]], None]) -> None:
+    """Write text through ``write`` into a temporary file beside ``path``, then rename it over ``path``."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        write(fh)
 
 
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:

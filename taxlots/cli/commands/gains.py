@@ -43,7 +43,7 @@ def gains(
     finish(run)
     rows = gain_rows(run.result.disposals, year)
     emit_csv(output, HEADER, [r.cells() for r in rows])
-    console = Console(highlight=False) if output else render.err
+    console = Console(highlight=False, soft_wrap=True) if output else render.err
     title = f"Realized gains {year}" if year else "Realized gains"
     render.summary(summarize(rows, run.result.income, year), console, f"{title} ({method}, {scope})")
     if output:

@@ -58,13 +58,13 @@ def lots(
     if output or not sys.stdout.isatty():  # a pipe or a file gets CSV, a person gets a table
         emit_csv(output, HEADER, rows)
         if output:
-            Console(highlight=False).print(f"Wrote {len(rows)} open lots to {output}")
+            Console(highlight=False, soft_wrap=True).print(f"Wrote {len(rows)} open lots to {output}")
         return
     when = day.isoformat() if day else "the last row"
     render.table(
         f"Open lots at the end of {when} ({method}, {scope})",
         HEADER,
         rows,
-        Console(highlight=False),
+        Console(highlight=False, soft_wrap=True),
         right=("quantity", "unit_cost", "cost_basis"),
     )

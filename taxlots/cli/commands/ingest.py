@@ -1,0 +1,74 @@
+"""``taxlots detect`` and ``taxlots import``: what each export is, and the unified ledger they make."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from taxlots import ingest
+from taxlots.cli import options as o
+from taxlots.cli import render
+from taxlots.cli.commands.common import emit_csv
+from taxlots.model.diagnostics import Code, has_errors, sort_key
+
+
+def _span(report: ingest.FileReport) -> str:
+    if report.first is None or report.last is None:
+        return ""
+    return f"{report.first:%Y-%m-%d} – {report.last:%Y-%m-%d}"
+
+
+def detect(inputs: o.Inputs) -> None:
+    """Say which export each file is: its format, rows, date range, assets and wallets."""
+    ledger = ingest.load([str(p) for p in inputs])
+    header = ("File", "Format", "Rows", "Kept", "Duplicates", "Skipped", "Errors", "Dates", "Assets", "Wallets")
+    rows = [
+        (
+            r.path,
+            r.title or "not recognized",
+            str(r.rows),
+            str(r.kept),
+            str(r.duplicates),
+            str(sum(r.skipped.values())),
+            str(r.errors),
+            _span(r),
+            " ".join(r.assets),
+            " ".join(r.wallets),
+        )
+        for r in ledger.files
+    ]
+    if render.is_terminal():
+        render.table("Detected exports", header, rows, Console(highlight=False), right=("Rows", "Kept", "Duplicates", "Skipped", "Errors"))
+    else:  # a pipe or a file gets CSV
+        emit_csv(None, [h.lower() for h in header], rows)
+    unknown = [
+        d for d in ledger.diagnostics if d.code in (Code.UNKNOWN_FORMAT, Code.AMBIGUOUS_FORMAT, Code.MISSING_COLUMN, Code.FILE_UNREADABLE)
+    ]
+    if unknown:
+        render.diagnostics(unknown, stop_note=False)
+        raise typer.Exit(1)
+    if any(r.errors for r in ledger.files):
+        render.err.print("Some rows cannot be read: [bold]taxlots import[/] lists each with its file and line.")
+
+
+OutLedger = Annotated[
+    str, typer.Option("--output", "-o", help="The unified ledger to write: generic ledger CSV, or Parquet for *.parquet.")
+]
+
+
+def import_(inputs: o.Inputs, *, output: OutLedger) -> None:
+    """Read exchange exports into one unified ledger (duplicates of overlapping exports dropped)."""
+    ledger = ingest.load([str(p) for p in inputs])
+    diags = sorted(ledger.diagnostics, key=sort_key)
+    render.diagnostics(diags)
+    if has_errors(diags):
+        raise typer.Exit(1)
+    ingest.write_ledger(ledger.frame, output)
+    dropped = sum(r.duplicates for r in ledger.files)
+    skipped = sum(sum(r.skipped.values()) for r in ledger.files)
+    Console(highlight=False, soft_wrap=True).print(
+        f"Wrote {ledger.frame.height} rows from {len(ledger.files)} file(s) to {output}; "
+        f"{dropped} duplicate(s) dropped, {skipped} row(s) skipped."
+    )
