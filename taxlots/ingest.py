@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from sys import intern
 from types import ModuleType
 
 import polars as pl
@@ -27,7 +28,7 @@ import polars as pl
 from taxlots.importers import IMPORTERS, Context, claimants, normalize_header
 from taxlots.importers import _exprs as ex
 from taxlots.importers.base import UNIFIED_SCHEMA
-from taxlots.model.diagnostics import Code, Diagnostic, Severity
+from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
 from taxlots.model.ledger import LEDGER_COLUMNS, Kind, LedgerRow
 from taxlots.model.source import SourceRef
 
@@ -209,6 +210,8 @@ def _raw_problems(names: list[str], header: tuple[str, ...], counted: bool) -> t
     )
     skip = pl.when(blank).then(pl.lit("blank line")).when(repeated).then(pl.lit("repeated header line"))
     most = len(names)
+    if counted:  # a line of one field is a note, not a data row ("No matching records found.", a total)
+        skip = skip.when(pl.col("_fields") == 1).then(pl.format("line of one field: '{}'", cells[0]))
     least = max((i + 1 for i, h in enumerate(header) if h), default=most)  # trailing unnamed columns may be left off
     if counted:
         fields = pl.col("_fields")
@@ -242,7 +245,7 @@ def read_file(
     lf, names = _scan(path, sn)
     counts = _field_counts(path, sn)
     if counts is not None:
-        lf = lf.join(counts, on="line", how="left")
+        lf = lf.join(counts, on="line", how="left", maintain_order="left")
     skip, error = _raw_problems(names, sn.header, counts is not None)
     lf = lf.with_columns(_skip=skip, _error=error).drop("_fields", strict=False)
     ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
@@ -414,7 +417,7 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
     kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
     diags += _row_diagnostics(bad, importer_of) + conflicts
     diags += _fill_reports(reports, allrows, bad, skipped, dropped, kept)
-    return Ledger(frame=kept, files=reports, diagnostics=diags)
+    return Ledger(frame=kept, files=reports, diagnostics=sorted(diags, key=sort_key))
 
 
 def _fill_reports(
@@ -484,39 +487,27 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
     """Yield the frame's rows as ``LedgerRow`` values, in ``seq`` order, a batch at a time.
 
     The only bridge from polars to the engine: each Decimal is built from its string column; repeated
-    strings (wallets, assets, files) are shared, so a million rows stay lean.
+    strings (wallets, assets, files) are interned, so a million rows stay lean.
     """
-    names: dict[str | None, str | None] = {None: None}
     kinds = {k.value: k for k in Kind}
-
-    def share(s: str | None) -> str | None:
-        got = names.get(s)
-        if got is None and s is not None:
-            names[s] = got = s
-        return got
-
-    def num(s: str | None) -> Decimal | None:
-        return None if s is None else Decimal(s)
-
     for part in frame.select(_ROW_COLUMNS).iter_slices(batch):
         for seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp in part.iter_rows():
-            src = SourceRef(share(file) or "", line, share(imp) or "")
             yield LedgerRow(
                 seq=seq,
                 timestamp=ts,
-                wallet=share(wallet) or "",
+                wallet=intern(wallet),
                 kind=kinds[kind],
-                sent_asset=share(sa),
-                sent_qty=num(sq),
-                received_asset=share(ra),
-                received_qty=num(rq),
-                fee_asset=share(fa),
-                fee_qty=num(fq),
-                usd_value=num(usd),
-                to_wallet=share(to),
+                sent_asset=sa and intern(sa),
+                sent_qty=None if sq is None else Decimal(sq),
+                received_asset=ra and intern(ra),
+                received_qty=None if rq is None else Decimal(rq),
+                fee_asset=fa and intern(fa),
+                fee_qty=None if fq is None else Decimal(fq),
+                usd_value=None if usd is None else Decimal(usd),
+                to_wallet=to and intern(to),
                 id=rid,
                 note=note or "",
-                source=src,
+                source=SourceRef(intern(file), line, intern(imp)),
             )
 
 

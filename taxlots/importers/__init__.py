@@ -4,11 +4,35 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from taxlots.importers import generic
+from taxlots.importers import (
+    bitfinex,
+    bitstamp,
+    coinbase,
+    coinbase_pro,
+    coinledger,
+    cointracker,
+    gemini,
+    generic,
+    koinly,
+    koinly_simple,
+    kucoin,
+)
 from taxlots.importers.base import Context, matches, normalize_header
 
-#: Every importer, in the order ``detect`` lists them.
-IMPORTERS: tuple[ModuleType, ...] = (generic,)
+#: Every importer, in the order ``detect`` lists them. A file must be claimed by exactly one.
+IMPORTERS: tuple[ModuleType, ...] = (
+    generic,
+    coinbase,
+    coinbase_pro,
+    gemini,
+    bitstamp,
+    bitfinex,
+    kucoin,
+    koinly,
+    koinly_simple,
+    cointracker,
+    coinledger,
+)
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]
 

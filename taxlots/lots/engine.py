@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from taxlots.lots.holding import is_long_term, tax_date
+from taxlots.lots.holding import long_term_from, tax_date
 from taxlots.lots.methods import LotKey, Method, sort_key
 from taxlots.lots.pool import Scope, pool_key
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
@@ -61,7 +61,7 @@ class Config:
 class _Lot:
     """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``)."""
 
-    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "seq", "key", "source")
+    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "long_from", "seq", "key", "source")
 
     def __init__(
         self,
@@ -80,6 +80,7 @@ class _Lot:
         self.id, self.asset, self.wallet = id, asset, wallet
         self.quantity, self.basis = quantity, basis
         self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
+        self.long_from = long_term_from(acquired_date)  # the first sale date on which these units are long-term
 
 
 _Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantity, its basis
@@ -258,7 +259,7 @@ class _Run:
             pieces, short = pool.take(quantity)
         sold = self.date(row.timestamp)
         slices = [
-            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=is_long_term(lot.acquired_date, sold))
+            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=sold >= lot.long_from)
             for lot, q, b in pieces
         ]
         if short > 0:
