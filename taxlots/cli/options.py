@@ -10,7 +10,7 @@ import typer
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 
-Inputs = Annotated[list[Path], typer.Argument(help="Ledger or exchange export CSV files.", show_default=False)]
+Inputs = Annotated[list[Path], typer.Argument(help="Ledger or exchange export CSV files.", show_default=False, metavar="INPUT")]
 MethodOpt = Annotated[Method, typer.Option("--method", "-m", help="Lot identification: fifo, lifo, hifo, or specific (needs --lots).")]
 ScopeOpt = Annotated[
     Scope, typer.Option("--scope", help="One lot pool per asset (universal) or per asset and wallet (per-wallet, the US rule from 2025).")

@@ -45,6 +45,8 @@ from taxlots.model.money import ZERO, decimal_context, plain, share
 from taxlots.model.source import SourceRef
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: How to give a price to a row that came from an exchange export, until prices can be looked up.
+_FROM_EXPORT = "; for an exchange export, write the ledger with 'taxlots import' and fill it there"
 _MICROSECOND = timedelta(microseconds=1)
 
 
@@ -192,7 +194,7 @@ class _Run:
                 Code.MISSING_PRICE,
                 f"{what} of {plain(quantity)} {asset} needs a price: usd_value is blank",
                 row,
-                hint="fill usd_value with the USD market value of the row",
+                hint="fill usd_value with the USD market value of the row" + _FROM_EXPORT,
             )
         else:
             self.error(
@@ -361,7 +363,7 @@ class _Run:
                 Code.MISSING_PRICE,
                 f"trade of {plain(sent_qty)} {sent} for {plain(got_qty)} {got} needs a price: neither side is USD and usd_value is blank",
                 row,
-                hint="fill usd_value with the USD market value of what was received",
+                hint="fill usd_value with the USD market value of what was received" + _FROM_EXPORT,
             )
         fee = self.fee_value(row, value, priced=value is not None)
         value = value if value is not None else ZERO
@@ -382,7 +384,7 @@ class _Run:
                     Code.MISSING_PRICE,
                     f"deposit of {plain(qty)} {asset} needs a cost basis: usd_value is blank",
                     row,
-                    hint="give its basis in usd_value, or record it as a transfer from the wallet it came from",
+                    hint="give its basis in usd_value, or record it as a transfer from the wallet it came from" + _FROM_EXPORT,
                 )
             lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet)
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
@@ -414,7 +416,7 @@ class _Run:
                     Code.MISSING_PRICE,
                     f"transfer's network fee of {plain(network)} {asset} needs a price: usd_value is blank",
                     row,
-                    hint="fill usd_value with the USD market value of what was sent",
+                    hint="fill usd_value with the USD market value of what was sent" + _FROM_EXPORT,
                 )
             value = share(row.usd_value, network, sent) if row.usd_value is not None else ZERO
             self.dispose(row, asset, network, value, f"{row.id}:network-fee", "network fee")
@@ -430,7 +432,7 @@ class _Run:
                 Code.MISSING_PRICE,
                 f"income of {plain(qty)} {asset} needs its fair market value: usd_value is blank",
                 row,
-                hint="fill usd_value with the USD value when it was received",
+                hint="fill usd_value with the USD value when it was received" + _FROM_EXPORT,
             )
         value = row.usd_value or ZERO
         when = self.date(row.timestamp)
@@ -457,7 +459,7 @@ class _Run:
                 Code.MISSING_PRICE,
                 f"spend of {plain(qty)} {asset} needs a price: usd_value is blank",
                 row,
-                hint="fill usd_value with the USD value of what was paid for",
+                hint="fill usd_value with the USD value of what was paid for" + _FROM_EXPORT,
             )
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH:
