@@ -1,4 +1,4 @@
-"""Polars expressions that importers share: checked numbers, UTC timestamps, error columns.
+"""Polars expressions that importers share: checked numbers, decimals, UTC timestamps, error columns.
 
 Every column arrives as a string. A conversion never guesses: a value that was present before and could
 not be converted becomes an error message for that row, naming the column and quoting the value.
@@ -7,8 +7,13 @@ not be converted becomes an error message for that row, naming the column and qu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from taxlots.importers.base import Context
 
 #: A plain decimal number: optional sign, digits with an optional fraction, optional exponent.
 NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -65,6 +70,34 @@ def is_zero(expr: pl.Expr) -> pl.Expr:
     return expr.str.contains(r"^[+-]?0*\.?0*([eE][+-]?\d+)?$")
 
 
+def nonzero(expr: pl.Expr) -> pl.Expr:
+    """A checked number string, or null when it is zero (``0``, ``-0.00``, ``0e5``): a zero fee is no fee."""
+    return pl.when(is_zero(expr)).then(None).otherwise(expr)
+
+
+def as_decimal(expr: pl.Expr) -> pl.Expr:
+    """A checked number string (or a number) as ``Decimal(38, 18)``, for exact sums and comparisons.
+
+    The cast is not strict: a value that does not fit becomes null without an error, so use it on values
+    :func:`checked_number` has already accepted, and keep their error column.
+    """
+    return expr.cast(pl.Decimal(38, 18), strict=False)
+
+
+def plain_decimal(expr: pl.Expr) -> pl.Expr:
+    """A Decimal as a canonical string: ``1751.050000`` -> ``1751.05``, ``610.000`` -> ``610``.
+
+    For Decimal values (and strings without an exponent); null stays null.
+    """
+    s = expr.cast(pl.String)
+    return pl.when(s.str.contains(r"\.")).then(s.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(s)
+
+
+def expand_exponent(expr: pl.Expr) -> pl.Expr:
+    """A checked number string without exponent notation: ``2.5e-7`` -> ``0.00000025``; others unchanged."""
+    return pl.when(expr.str.contains("[eE]")).then(plain_decimal(as_decimal(expr))).otherwise(expr)
+
+
 def iso_utc(raw: pl.Expr) -> pl.Expr:
     """Parse ISO 8601 (``T`` or space, optional fraction, ``Z``/offset/` UTC`, naive = UTC) into UTC."""
     s = blank_to_null(raw)
@@ -101,6 +134,24 @@ def asset_code(expr: pl.Expr, aliases: Mapping[str, str] | None = None) -> pl.Ex
     if aliases:
         code = code.replace(dict(aliases))
     return code
+
+
+def column(ctx: Context, *names: str) -> pl.Expr:
+    """The first of ``names`` the file has, else a null string (for optional columns)."""
+    for name in names:
+        if name in ctx.header:
+            return pl.col(name)
+    return pl.lit(None, pl.String)
+
+
+def file_wallet(ctx: Context) -> pl.Expr:
+    """The file's name stem as the wallet (``ledger_nano`` for ``ledger_nano.csv``), for exports without one."""
+    return pl.lit(Path(ctx.file).stem)
+
+
+def note(*parts: pl.Expr) -> pl.Expr:
+    """The non-blank parts joined by ``"; "``, or ``""``."""
+    return pl.concat_str([blank_to_null(p) for p in parts], separator="; ", ignore_nulls=True).fill_null("")
 
 
 def unified(**columns: pl.Expr) -> list[pl.Expr]:

@@ -110,7 +110,7 @@ def _scale(num: pl.Expr) -> pl.Expr:
 
 def _product(a: pl.Expr, b: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Exact ``a x b`` of two checked number strings: ``(canonical string, error)``."""
-    prod = (a.str.to_decimal(scale=_SCALE) * b.str.to_decimal(scale=_SCALE)).cast(pl.String).str.replace(r"\.?0+$", "")
+    prod = ex.plain_decimal(a.str.to_decimal(scale=_SCALE) * b.str.to_decimal(scale=_SCALE))
     inexact = a.is_not_null() & b.is_not_null() & ((_scale(a) + _scale(b) > _SCALE) | prod.is_null())
     return prod, pl.when(inexact).then(pl.format(f"AMOUNT x PRICE ({{}} x {{}}) cannot be computed exactly in {_SCALE} decimals", a, b))
 

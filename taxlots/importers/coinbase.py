@@ -88,29 +88,10 @@ _RATE = r"\bat\s+" + _NUM + r"\s+[A-Za-z0-9]+/[A-Za-z0-9]+"
 _EARN_NOTE = r"(?i)coinbase\s+(earn|rewards?|referral)"
 
 
-def _dec(expr: pl.Expr) -> pl.Expr:
-    return expr.cast(pl.Decimal(38, 18), strict=False)
-
-
-def _plain(expr: pl.Expr) -> pl.Expr:
-    """A Decimal as a canonical string: ``1751.050000`` -> ``1751.05``, ``610.000`` -> ``610``."""
-    s = expr.cast(pl.String)
-    return pl.when(s.str.contains(r"\.")).then(s.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(s)
-
-
-def _expanded(expr: pl.Expr) -> pl.Expr:
-    """A checked number without exponent notation: ``2.5e-7`` -> ``0.00000025``."""
-    return pl.when(expr.str.contains("[eE]")).then(_plain(_dec(expr))).otherwise(expr)
-
-
 def _ungrouped(expr: pl.Expr) -> pl.Expr:
     """Drop thousands commas from a quantity written ``-1,500.5`` (columns never use a decimal comma)."""
     grouped = expr.str.strip_chars().str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
     return pl.when(grouped).then(expr.str.replace_all(",", "")).otherwise(expr)
-
-
-def _nonzero(expr: pl.Expr) -> pl.Expr:
-    return pl.when(ex.is_zero(expr)).then(None).otherwise(expr)
 
 
 def _layout(ctx: Context) -> dict[str, str | None]:
@@ -164,7 +145,7 @@ def _classify(ctx: Context) -> dict[str, pl.Expr]:
         money[f"_{k}_err"] = pl.when(err.is_not_null()).then(pl.format(f"{label} '{{}}' is not a number", src.str.strip_chars()))
     return {
         "_kind": pl.when(t.is_null()).then(pl.lit("unknown")).otherwise(kind),
-        "_qty": _expanded(ex.unsigned(pl.col("_q"))),
+        "_qty": ex.expand_exponent(ex.unsigned(pl.col("_q"))),
         "_neg": ex.is_negative(pl.col("_q")).fill_null(False),
         **money,
         "_note": pl.when(pl.col("_notes").is_null()).then(t).otherwise(pl.format("{}: {}", t, notes)).fill_null(""),
@@ -179,7 +160,7 @@ def _classify(ctx: Context) -> dict[str, pl.Expr]:
 
 def _checked(ctx: Context) -> dict[str, pl.Expr]:
     """Stage 3: the errors every kind shares, and whether this row's Notes write a decimal comma."""
-    kind, t, first, qty = pl.col("_kind"), pl.col("_type"), pl.col("_first"), _dec(pl.col("_qty"))
+    kind, t, first, qty = pl.col("_kind"), pl.col("_type"), pl.col("_first"), ex.as_decimal(pl.col("_qty"))
     label = dict(zip(ctx.header, ctx.raw_header, strict=False))
     unsupported = "transaction type '{}' (a token migration) is not supported; record the change by hand"
     type_err = (
@@ -192,9 +173,9 @@ def _checked(ctx: Context) -> dict[str, pl.Expr]:
     cur_err = pl.when(pl.col("_fiat").is_null() & kind.is_in(["buy", "sell"])).then(pl.lit(f"{currency} is blank"))
     thousands, decimal = first.str.replace_all(",", ""), first.str.replace_all(r"\.", "").str.replace(",", ".")
     return {
-        "_fee": _nonzero(pl.col("_fees")),
+        "_fee": ex.nonzero(pl.col("_fees")),
         "_err": ex.join_errors(ts_err, type_err, *(pl.col(f"_{k}_err") for k in ("q", *_MONEY)), cur_err),
-        "_comma": (first.str.contains(",") & (_dec(thousands) != qty) & (_dec(decimal) == qty)).fill_null(False),
+        "_comma": (first.str.contains(",") & (ex.as_decimal(thousands) != qty) & (ex.as_decimal(decimal) == qty)).fill_null(False),
     }
 
 
@@ -211,15 +192,15 @@ def _cash_side() -> list[dict[str, pl.Expr]]:
     crypto = k.is_in(["buy", "sell"]) & quote.is_not_null() & (quote != pl.col("_fiat"))
     with_rate = crypto & fee.is_not_null() & (fee >= 0)
     numbers = {"_for": _note_number("_for_raw"), "_rate": _note_number("_rate_raw"), "_to_qty": _note_number("_to_raw"), "_crypto": crypto}
-    product, paid = _dec(pl.col("_qty")) * _dec(pl.col("_rate")), _dec(pl.col("_for"))
+    product, paid = ex.as_decimal(pl.col("_qty")) * ex.as_decimal(pl.col("_rate")), ex.as_decimal(pl.col("_for"))
     amounts = {"_gross": product, "_qfee": pl.when(k == "sell").then(product - paid).otherwise(paid - product)}
     return [
         numbers,
         amounts,
         {
             "_cash_asset": pl.when(crypto).then(quote).otherwise(pl.col("_fiat")),
-            "_cash_qty": pl.when(with_rate).then(_plain(gross)).when(crypto).then(pl.col("_for")).otherwise(pl.col("_subtotal")),
-            "_cash_fee": pl.when(with_rate).then(_nonzero(_plain(fee))).when(crypto).then(None).otherwise(pl.col("_fee")),
+            "_cash_qty": pl.when(with_rate).then(ex.plain_decimal(gross)).when(crypto).then(pl.col("_for")).otherwise(pl.col("_subtotal")),
+            "_cash_fee": pl.when(with_rate).then(ex.nonzero(ex.plain_decimal(fee))).when(crypto).then(None).otherwise(pl.col("_fee")),
         },
     ]
 
@@ -244,9 +225,11 @@ def _one_row_events() -> dict[str, pl.Expr]:
     usd = pl.col("_fiat") == "USD"
     cash_fee_asset, fiat_fee = pl.when(cash_fee.is_not_null()).then(cash_asset), pl.when(fee.is_not_null()).then(asset)
     crypto_sub = pl.when(pl.col("_crypto")).then(sub)
-    received = pl.when((asset != "USD") & (to_asset != "USD")).then(_plain(pl.min_horizontal(_dec(sub), _dec(pl.col("_total")))))
-    plus_fee = pl.when(fee.is_null()).then(qty).otherwise(_plain(_dec(qty) + _dec(fee)))
-    minus_fee = pl.when(fee.is_null()).then(qty).otherwise(_plain(_dec(qty) - _dec(fee)))
+    received = pl.when((asset != "USD") & (to_asset != "USD")).then(
+        ex.plain_decimal(pl.min_horizontal(ex.as_decimal(sub), ex.as_decimal(pl.col("_total"))))
+    )
+    plus_fee = pl.when(fee.is_null()).then(qty).otherwise(ex.plain_decimal(ex.as_decimal(qty) + ex.as_decimal(fee)))
+    minus_fee = pl.when(fee.is_null()).then(qty).otherwise(ex.plain_decimal(ex.as_decimal(qty) - ex.as_decimal(fee)))
     usd_fee = pl.when(usd & fee.is_not_null())
     table: dict[str, tuple[pl.Expr | None, ...]] = {  # the _OUT columns of each kind; usd_value only in a USD account
         "buy": (cash_asset, cash_qty, asset, qty, cash_fee_asset, cash_fee, crypto_sub),
@@ -291,7 +274,7 @@ def _two_row_converts(lf: pl.LazyFrame) -> pl.LazyFrame:
         note=pl.col("_note").sort_by("line").first(),
         rows=pl.len(),
         usd=(pl.col("_fiat") == "USD").all() & (pl.col("_asset") != "USD").all(),
-        value=pl.min_horizontal(_dec(pl.col("_subtotal")), _dec(pl.col("_total"))).min(),
+        value=pl.min_horizontal(ex.as_decimal(pl.col("_subtotal")), ex.as_decimal(pl.col("_total"))).min(),
         err=pl.col("_err").drop_nulls().str.join("; "),
     )
     shape_err = pl.when(pl.col("rows") != 2).then(
@@ -307,7 +290,7 @@ def _two_row_converts(lf: pl.LazyFrame) -> pl.LazyFrame:
             **{name: pl.col(name) for name in same},
             wallet=pl.lit(WALLET),
             type=pl.lit("trade"),
-            usd_value=pl.when(pl.col("usd")).then(_plain(pl.col("value"))),
+            usd_value=pl.when(pl.col("usd")).then(ex.plain_decimal(pl.col("value"))),
             id=pl.col("_id"),
             error=ex.join_errors(pl.when(pl.col("err") != "").then(pl.col("err")), shape_err),
         )

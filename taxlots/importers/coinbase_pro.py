@@ -35,21 +35,6 @@ _GDAX = ("trade id", "product", "side", "created at", "size", "size unit", "pric
 SIGNATURES = (("portfolio", *_GDAX), _GDAX)
 
 
-def _dec(expr: pl.Expr) -> pl.Expr:
-    return expr.cast(pl.Decimal(38, 18), strict=False)
-
-
-def _plain(expr: pl.Expr) -> pl.Expr:
-    """A Decimal as a canonical string: ``2756.000000`` -> ``2756``, ``0.04725000`` -> ``0.04725``."""
-    s = expr.cast(pl.String)
-    return pl.when(s.str.contains(r"\.")).then(s.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(s)
-
-
-def _expanded(expr: pl.Expr) -> pl.Expr:
-    """A checked number without exponent notation: ``2.7535e-7`` -> ``0.00000027535``."""
-    return pl.when(expr.str.contains("[eE]")).then(_plain(_dec(expr))).otherwise(expr)
-
-
 def _read() -> dict[str, pl.Expr]:
     """Stage 1: each source column read once into a ``_`` column."""
     size, size_err = ex.checked_number(pl.col("size"), "size")
@@ -57,8 +42,8 @@ def _read() -> dict[str, pl.Expr]:
     total, total_err = ex.checked_number(pl.col("total"), "total")
     return {
         "_ts": ex.iso_utc(pl.col("created at")),
-        "_size": _expanded(ex.unsigned(size)),
-        "_fee": _expanded(ex.unsigned(fee)),
+        "_size": ex.expand_exponent(ex.unsigned(size)),
+        "_fee": ex.expand_exponent(ex.unsigned(fee)),
         "_total": ex.unsigned(total),
         "_errs": ex.join_errors(size_err, fee_err, total_err),
         "_product": ex.blank_to_null(pl.col("product")).str.to_uppercase(),
@@ -71,7 +56,7 @@ def _derive() -> dict[str, pl.Expr]:
     """Stage 2: base and quote, the gross quote amount (``|total|`` less or plus the fee), the errors."""
     product, side, fee = pl.col("_product"), pl.col("_side"), pl.col("_fee")
     parts = product.str.extract_groups(r"^([A-Z0-9]+)-([A-Z0-9]+)$")
-    fee_dec, total = _dec(pl.coalesce(fee, pl.lit("0"))), _dec(pl.col("_total"))
+    fee_dec, total = ex.as_decimal(pl.coalesce(fee, pl.lit("0"))), ex.as_decimal(pl.col("_total"))
     side_err = pl.when(side.is_null()).then(pl.lit("side is blank; expected BUY or SELL")).when(~side.is_in(["BUY", "SELL"]))
     product_err = pl.when(product.is_null()).then(pl.lit("product is blank; expected BASE-QUOTE (BTC-USD)"))
     product_err = product_err.when(parts.struct.field("1").is_null()).then(pl.format("product '{}' is not BASE-QUOTE (BTC-USD)", product))
@@ -85,8 +70,8 @@ def _derive() -> dict[str, pl.Expr]:
     return {
         "_base": pl.coalesce(ex.asset_code(pl.col("size unit")), parts.struct.field("1")),
         "_quote": pl.coalesce(ex.asset_code(pl.col("price/fee/total unit")), parts.struct.field("2")),
-        "_gross": _plain(pl.when(side == "BUY").then(total - fee_dec).otherwise(total + fee_dec)),
-        "_fee_paid": pl.when(ex.is_zero(fee)).then(None).otherwise(fee),
+        "_gross": ex.plain_decimal(pl.when(side == "BUY").then(total - fee_dec).otherwise(total + fee_dec)),
+        "_fee_paid": ex.nonzero(fee),
         "_error": ex.join_errors(*errors),
     }
 

@@ -13,7 +13,7 @@ Mapping decisions:
   an error. A blank Type (staketaxcsv writes one for trades) is read as a trade when both sides are filled,
   else it is an error. Whether the sides fit the type is checked by the ledger rules.
 - **Dates** are ``MM/DD/YYYY HH:MM:SS`` in UTC, month first, never day-first (see
-  :func:`taxlots.importers.cointracker.us_time`).
+  :func:`taxlots.importers._templates.us_time`).
 - **Amounts** are positive and strict; the fee is separate from the sent amount. A zero fee is no fee.
 - **wallet** is ``Platform (Optional)`` when filled (the exchanges taxlots has importers for are spelled as
   those importers spell them: ``kraken`` -> ``Kraken``), else the file's name stem.
@@ -26,9 +26,8 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._templates import currency, fee_side, label_key, present, quantity, tx_note, us_time
 from taxlots.importers.base import Context
-from taxlots.importers.cointracker import us_time
-from taxlots.importers.koinly import column, currency, fee_side, file_wallet, label_key, note, present, quantity, tx_note
 
 NAME = "coinledger"
 TITLE = "CoinLedger universal manual import template"
@@ -75,9 +74,9 @@ def _kind(raw: pl.Expr, both_sides: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _wallet(ctx: Context) -> pl.Expr:
-    platform = ex.blank_to_null(column(ctx, "platform (optional)", "platform"))
+    platform = ex.blank_to_null(ex.column(ctx, "platform (optional)", "platform"))
     canonical = platform.str.to_lowercase().replace_strict({e.lower(): e for e in EXCHANGES}, default=platform)
-    return pl.coalesce(canonical, file_wallet(ctx))
+    return pl.coalesce(canonical, ex.file_wallet(ctx))
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -87,14 +86,14 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     received_qty, received_err = quantity(pl.col("amount received"), "Amount Received")
     sent_asset, sent_cur_err = currency(pl.col("asset sent"), "Asset Sent")
     received_asset, received_cur_err = currency(pl.col("asset received"), "Asset Received")
-    fee_qty_raw = column(ctx, "fee amount (optional)", "fee amount")
-    fee_currency = column(ctx, "fee currency (optional)", "fee currency")
+    fee_qty_raw = ex.column(ctx, "fee amount (optional)", "fee amount")
+    fee_currency = ex.column(ctx, "fee currency (optional)", "fee currency")
     fee_asset, fee_qty, fee_err = fee_side(fee_qty_raw, fee_currency, "Fee Amount")
     fee_cur_err = currency(fee_currency, "Fee Currency")[1]
     has_sent = present(pl.col("amount sent"), sent_asset)
     has_received = present(pl.col("amount received"), received_asset)
     kind, kind_err = _kind(pl.col("type"), has_sent & has_received)
-    description = column(ctx, "description (optional)", "description")
+    description = ex.column(ctx, "description (optional)", "description")
     return lf.select(
         ex.unified(
             timestamp=ts,
@@ -106,7 +105,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             received_qty=pl.when(has_received).then(received_qty),
             fee_asset=fee_asset,
             fee_qty=fee_qty,
-            note=note(pl.col("type"), description, tx_note(column(ctx, "txhash (optional)", "txhash"))),
+            note=ex.note(pl.col("type"), description, tx_note(ex.column(ctx, "txhash (optional)", "txhash"))),
             error=ex.join_errors(ts_err, sent_err, received_err, fee_err, sent_cur_err, received_cur_err, fee_cur_err, kind_err),
         )
     )

@@ -27,8 +27,8 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._templates import Labels, classify, currency, fee_side, present, quantity, tx_note, us_time
 from taxlots.importers.base import Context
-from taxlots.importers.koinly import Labels, classify, column, currency, fee_side, file_wallet, note, present, quantity, tx_note
 
 NAME = "cointracker"
 TITLE = "CoinTracker CSV template"
@@ -44,16 +44,6 @@ COINTRACKER_TAGS = Labels(
         {"gift", "donation", "lost", "stolen", "stake", "unstake", "margin", "margin fee", "margin gain", "margin loss", "margin rebate"}
     ),
 )
-
-_US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}(\s|$)"
-_US_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
-
-
-def us_time(raw: pl.Expr, label: str, expected: str) -> tuple[pl.Expr, pl.Expr]:
-    """``MM/DD/YYYY[ HH:MM[:SS]]`` in UTC, month first: ``(timestamp, error)``. Shared with coinledger."""
-    s = ex.blank_to_null(raw).str.replace(r"(?i)\s*UTC$", "")
-    ts = pl.when(s.str.contains(_US_DATE)).then(ex.local_time(s, _US_FORMATS, "UTC"))
-    return ts, ex.timestamp_error(raw, ts, label, expected)
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -71,7 +61,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     return lf.select(
         ex.unified(
             timestamp=ts,
-            wallet=file_wallet(ctx),
+            wallet=ex.file_wallet(ctx),
             type=kind,
             sent_asset=pl.when(has_sent).then(sent_asset),
             sent_qty=pl.when(has_sent).then(sent_qty),
@@ -79,7 +69,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             received_qty=pl.when(has_received).then(received_qty),
             fee_asset=fee_asset,
             fee_qty=fee_qty,
-            note=note(pl.col("tag"), tx_note(column(ctx, "transaction id"))),
+            note=ex.note(pl.col("tag"), tx_note(ex.column(ctx, "transaction id"))),
             error=ex.join_errors(ts_err, sent_err, received_err, fee_err, sent_cur_err, received_cur_err, fee_cur_err, kind_err),
             skip=skip,
         )

@@ -121,7 +121,7 @@ def _side_error(label: pl.Expr, asset: pl.Expr, value: pl.Expr, *, credit: bool)
 
 def _id(ctx: Context) -> pl.Expr:
     def col(name: str) -> pl.Expr:
-        return ex.blank_to_null(pl.col(name)) if name in ctx.header else pl.lit(None, pl.String)
+        return ex.blank_to_null(ex.column(ctx, name))
 
     output = pl.coalesce(col("deposit tx output"), col("withdrawal tx output"))
     tx = pl.when(output.is_not_null()).then(col("tx hash") + ":" + output).otherwise(col("tx hash"))

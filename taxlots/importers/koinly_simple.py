@@ -6,7 +6,7 @@ those are in the signature; the label column may be headed ``Tag``. Mapping deci
 
 - **The sign of Amount gives the direction**: negative = sent (withdrawal), positive = received (deposit);
   zero is an error. The label refines the kind exactly as in the universal template
-  (:data:`taxlots.importers.koinly.KOINLY_LABELS`: income labels on received rows, ``cost`` = spend on sent
+  (:data:`taxlots.importers._templates.KOINLY_LABELS`: income labels on received rows, ``cost`` = spend on sent
   rows, ``ignored`` = skip, unsupported and unknown labels are errors).
 - **Dates** are UTC, ``YYYY-MM-DD HH:MM[:SS]`` with optional ``UTC`` (Koinly's help writes
   ``YYYY-MM-DD 00:00 UTC``, without seconds).
@@ -19,18 +19,8 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._templates import KOINLY_LABELS, classify, koinly_currency, koinly_time, tx_note, usd_value
 from taxlots.importers.base import Context
-from taxlots.importers.koinly import (
-    KOINLY_LABELS,
-    classify,
-    column,
-    file_wallet,
-    koinly_currency,
-    koinly_time,
-    note,
-    tx_note,
-    usd_value,
-)
 
 NAME = "koinly-simple"
 TITLE = "Koinly simple CSV template"
@@ -50,22 +40,22 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     )
     sent = ex.is_negative(amount).fill_null(False)
     received = (amount.is_not_null() & ~ex.is_negative(amount) & ~ex.is_zero(amount)).fill_null(False)
-    label = column(ctx, "label", "tag")
+    label = ex.column(ctx, "label", "tag")
     kind, kind_err, skip = classify(sent, received, label, KOINLY_LABELS)
     kind_err = pl.when(amount.is_null() | ex.is_zero(amount)).then(None).otherwise(kind_err)
     qty = ex.unsigned(amount)
-    worth, worth_err = ex.checked_number(column(ctx, "net worth amount"), "Net Worth Amount")
+    worth, worth_err = ex.checked_number(ex.column(ctx, "net worth amount"), "Net Worth Amount")
     return lf.select(
         ex.unified(
             timestamp=ts,
-            wallet=file_wallet(ctx),
+            wallet=ex.file_wallet(ctx),
             type=kind,
             sent_asset=pl.when(sent).then(asset),
             sent_qty=pl.when(sent).then(qty),
             received_asset=pl.when(received).then(asset),
             received_qty=pl.when(received).then(qty),
-            usd_value=usd_value(worth, column(ctx, "net worth currency"), asset, asset),
-            note=note(label, column(ctx, "description"), tx_note(column(ctx, "txhash"))),
+            usd_value=usd_value(worth, ex.column(ctx, "net worth currency"), asset, asset),
+            note=ex.note(label, ex.column(ctx, "description"), tx_note(ex.column(ctx, "txhash"))),
             error=ex.join_errors(ts_err, amount_err, asset_err, zero_err, kind_err, worth_err),
             skip=skip,
         )

@@ -98,7 +98,7 @@ def _columns(ctx: Context) -> tuple[dict[str, pl.Expr], str, int | None]:
     h = ctx.header
 
     def col(name: str) -> pl.Expr:
-        return ex.blank_to_null(pl.col(name)) if name in h else pl.lit(None, pl.String)
+        return ex.blank_to_null(ex.column(ctx, name))
 
     if "oid" in h:
         quote = col("symbol").str.split("-").list.get(1, null_on_oob=True)

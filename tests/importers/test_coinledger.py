@@ -10,7 +10,7 @@ import pytest
 from taxlots import ingest
 from taxlots.importers import coinledger
 from taxlots.importers.base import matches, normalize_header
-from tests.importers.test_koinly import MINE, ROOT, errors, row, table
+from tests.importers._rows import MINE, ROOT, errors, row, table
 
 SAMPLE = ROOT / "samples" / "coinledger_2024.csv"
 FIXTURES = Path(__file__).resolve().parent / "samples" / "coinledger"

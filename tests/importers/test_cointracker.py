@@ -10,7 +10,7 @@ from taxlots import ingest
 from taxlots.importers import cointracker
 from taxlots.importers.base import matches, normalize_header
 from taxlots.model.diagnostics import Code
-from tests.importers.test_koinly import MINE, ROOT, errors, row, table
+from tests.importers._rows import MINE, ROOT, errors, row, table
 
 SAMPLE = ROOT / "samples" / "cointracker_2024.csv"
 FIXTURES = Path(__file__).resolve().parent / "samples" / "cointracker"

@@ -9,7 +9,7 @@ import pytest
 from taxlots import ingest
 from taxlots.importers import koinly_simple
 from taxlots.importers.base import matches, normalize_header
-from tests.importers.test_koinly import MINE, errors, row, table
+from tests.importers._rows import MINE, errors, row, table
 
 FIXTURES = Path(__file__).resolve().parent / "samples" / "koinly_simple"
 
