@@ -15,6 +15,8 @@ from taxlots.importers import (
     generic,
     koinly,
     koinly_simple,
+    kraken_ledgers,
+    kraken_trades,
     kucoin,
 )
 from taxlots.importers.base import Context, matches, normalize_header
@@ -24,6 +26,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     generic,
     coinbase,
     coinbase_pro,
+    kraken_ledgers,
+    kraken_trades,
     gemini,
     bitstamp,
     bitfinex,

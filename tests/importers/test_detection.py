@@ -17,6 +17,8 @@ EXPECTED = {
     "koinly_ledger_nano_2024.csv": "koinly",
     "cointracker_2024.csv": "cointracker",
     "coinledger_2024.csv": "coinledger",
+    "kraken_ledgers_2024.csv": "kraken-ledgers",
+    "kraken_trades_2024.csv": "kraken-trades",
     "gemini_2024.csv": "gemini",
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",

@@ -1,0 +1,316 @@
+"""Kraken ``ledgers.csv``: one row per balance change; the legs of one event share a ``refid``.
+
+Headers (matched by name; extra and trailing ``""`` columns ignored): 9 columns (<=2020-09), + ``subtype``
+(2020-10), + ``wallet`` (2024), + ``amountusd`` (2024-07), + ``subclass`` (2025), + ``amountusd, feeusd,
+balanceusd, feecurrency`` (2026, ``-`` when unknown). ``time`` is UTC ``YYYY-MM-DD HH:MM:SS[.f]``. ``amount``
+is signed and excludes ``fee``; the fee is in the row's asset (or ``feecurrency``), documented positive but
+negative in newer files: its magnitude is used. Sums run in ``Decimal(38, 18)``; a number with more than
+18 decimal places is an error, never rounded.
+
+Mapping decisions:
+
+- wallet ``Kraken`` for every sub-wallet; assets by :func:`asset_code` (``XXBT``/``XBT`` -> BTC, ``ZUSD`` ->
+  USD, ``DOT28.S`` -> DOT, ``ETH2.S`` -> ETH).
+- ``trade``, ``spend``/``receive``, ``adjustment`` and ``transfer``/``delistingconversion`` rows are the legs of
+  one trade per refid (id ``kraken:<refid>``, the refid being the trades export's txid; line = first leg;
+  note = the legs' types, ``spend/receive``). Legs are summed per asset (a sale can draw BTC from ``spot /
+  main`` and ``earn / liquid``); exactly one asset must net negative (sent) and one positive (received), else
+  an error names the refid. A leg's fee leaves in addition to its amount, in its asset; a zero-amount leg
+  carries only a fee (the ``KFEE`` credit leg), so KFEE is the fee asset when it is the only fee. The
+  unified row holds one fee: fees in two assets (KFEE plus a quote fee) are an error naming the refid.
+- ``usd_value`` of a trade: the summed ``amountusd`` of the received asset's legs, if each states it; blank
+  when a side is USD. Single-row events take the row's ``amountusd`` (blank for USD itself).
+- ``deposit``/``withdrawal``: an empty ``txid`` marks the pending copy of the final row: skipped. The final
+  row is id ``kraken:<refid>``, fee in the same asset. A deposit with a negative amount (or a withdrawal
+  with a positive one) is a reversal: the opposite movement, id ``kraken:<refid>:reversal``.
+- income: ``staking`` (legacy), ``earn`` reward/airdrop, ``transfer`` airdrop, ``invite bonus``, ``dividend``
+  (negative: error). Rows with refid ``Unknown`` (seen on earn rows) get id ``kraken:<txid>``.
+- skipped as internal moves: ``earn`` allocation/deallocation/autoallocat(e|ion)/migration and transfers
+  between spot and staking or futures wallets.
+- errors: margin activity (``margin``, ``margin trade``, ``rollover``, ``settled``); a ``transfer`` without
+  subtype (an airdrop or a wallet move: cannot tell); every other type or subtype, named. An ETH -> ETH2.S
+  trade nets to one asset (both are ETH) and so is an error too.
+
+Speed: type and asset mappings are computed once per distinct value and joined; legs are reduced with
+simple group_by aggregations; error messages are built only for the rows that need them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from taxlots.importers import _exprs as ex
+from taxlots.importers.base import Context
+
+NAME = "kraken-ledgers"
+TITLE = "Kraken ledgers.csv"
+PRIORITY = 10
+WALLET = "Kraken"
+
+_CORE = ("txid", "refid", "time", "type", "aclass", "asset", "amount", "fee", "balance")
+_SUBTYPE = ("txid", "refid", "time", "type", "subtype", "aclass", "asset", "amount", "fee", "balance")
+_WALLET = ("txid", "refid", "time", "type", "subtype", "aclass", "asset", "wallet", "amount", "fee", "balance")
+_Y2025 = ("txid", "refid", "time", "type", "subtype", "aclass", "subclass", "asset", "wallet", "amount", "fee", "balance")
+SIGNATURES: tuple[tuple[str, ...], ...] = (
+    _CORE,  # <= 2020-09
+    _SUBTYPE,  # 2020-10 -> 2024, sometimes with a trailing "" column
+    _WALLET,  # 2024-03 ->
+    _SUBTYPE + ("amountusd",),  # 2024-07, without wallet
+    _WALLET + ("amountusd",),  # 2024-07, with wallet
+    _Y2025,  # 2025 ->
+    _Y2025 + ("amountusd", "feeusd", "balanceusd", "feecurrency"),  # 2026
+)
+
+#: Kraken's legacy and alternative codes -> plain tickers (after suffixes are removed).
+ALIASES: dict[str, str] = {
+    "XXBT": "BTC", "XBT": "BTC", "XXDG": "DOGE", "XDG": "DOGE", "XETH": "ETH", "ETH2": "ETH", "XLTC": "LTC",
+    "XXRP": "XRP", "XXLM": "XLM", "XETC": "ETC", "XZEC": "ZEC", "XMLN": "MLN", "XREP": "REP", "XXMR": "XMR",
+    "ZUSD": "USD", "ZEUR": "EUR", "ZGBP": "GBP", "ZCAD": "CAD", "ZJPY": "JPY", "ZAUD": "AUD", "ZCHF": "CHF",
+}  # fmt: skip
+
+_TYPE_ACTIONS = {
+    "trade": "group", "spend": "group", "receive": "group", "adjustment": "group", "deposit": "deposit",
+    "withdrawal": "withdrawal", "staking": "income", "invite bonus": "income", "dividend": "income",
+}  # fmt: skip
+_EARN = {
+    "reward": "income", "airdrop": "income", "allocation": "earn", "deallocation": "earn",
+    "autoallocate": "earn", "autoallocation": "earn", "migration": "earn",
+}  # fmt: skip
+_TRANSFER = {
+    "airdrop": "income", "delistingconversion": "group", "spottostaking": "earn", "stakingfromspot": "earn",
+    "stakingtospot": "earn", "spotfromstaking": "earn", "spottofutures": "futures", "spotfromfutures": "futures",
+}  # fmt: skip
+_MARGIN_TYPES = ("margin", "margin trade", "rollover", "settled")
+_MARGIN = "margin trading (ledger type '{}') is not supported; taxlots reads spot activity only"
+_KNOWN_TYPES = ", ".join(sorted((*_TYPE_ACTIONS, "earn", "transfer")))
+_INTERNAL = {k: f"internal move between Kraken spot and {k} wallets" for k in ("earn", "futures")}
+_OPTIONAL = ("subtype", "wallet", "amountusd", "feecurrency")
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
+
+
+def asset_code(raw: pl.Expr) -> pl.Expr:
+    """Kraken asset code -> plain ticker: drop ``.S .M .P .F .B .HOLD`` and bond terms (``DOT28.S``), map aliases."""
+    code = ex.blank_to_null(raw).str.to_uppercase()
+    code = code.str.replace(r"^([A-Z0-9]*[A-Z])\d{2}\.S$", "$1").str.replace(r"\.(S|M|P|F|B|HOLD)$", "")
+    return code.replace(ALIASES)
+
+
+def _text(raw: pl.Expr) -> pl.Expr:
+    """A number cell as text: stripped, null when blank or ``-`` (Kraken's "no value")."""
+    cell = raw.str.strip_chars()
+    return pl.when((cell == "") | (cell == "-")).then(None).otherwise(cell)
+
+
+def _too_fine(text: pl.Expr) -> pl.Expr:
+    """More than 18 decimal places (``Decimal(38, 18)`` would round them)."""
+    places = text.str.strip_chars_end("0").str.len_bytes() - text.str.find(".", literal=True) - 1
+    return (places > 18).fill_null(False) & ~text.str.contains("[eE]")
+
+
+def number_error(raw: pl.Expr, label: str) -> pl.Expr:
+    """Why a number cell cannot be read (null when it can). Costly: built only for rows flagged as bad."""
+    text = _text(raw)
+    return pl.coalesce(
+        ex.checked_number(text, label)[1],
+        pl.when(_too_fine(text)).then(pl.format(f"{label} '{{}}' has more than 18 decimal places", text)),
+        pl.when(text.is_not_null() & text.str.to_decimal(scale=18).is_null()).then(pl.format(f"{label} '{{}}' is too large", text)),
+    )
+
+
+def plain(value: pl.Expr) -> pl.Expr:
+    """A Decimal as a plain string without trailing zeros (``1.500000`` -> ``1.5``)."""
+    return value.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
+
+
+def _types(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per distinct (type, subtype): the action, the note and the message for an unknown one."""
+    kind = ex.blank_to_null(pl.col("type")).str.to_lowercase().fill_null("")
+    sub = ex.blank_to_null(pl.col("subtype")).str.to_lowercase().fill_null("")
+    action = (
+        pl.when(kind == "earn").then(sub.replace_strict(_EARN, default=None, return_dtype=pl.String))
+        .when(kind == "transfer").then(sub.replace_strict(_TRANSFER, default=None, return_dtype=pl.String))
+        .otherwise(kind.replace_strict(_TYPE_ACTIONS, default=None, return_dtype=pl.String))
+    )  # fmt: skip
+    bad_sub = {
+        k: pl.format(f"unknown {k} subtype '{{}}'; taxlots knows: {', '.join(sorted(v))}", sub)
+        for k, v in (("earn", _EARN), ("transfer", _TRANSFER))
+    }
+    message = (
+        pl.when(kind.is_in(_MARGIN_TYPES)).then(pl.format(_MARGIN, kind))
+        .when(kind == "earn").then(bad_sub["earn"])
+        .when(kind == "transfer").then(bad_sub["transfer"])
+        .otherwise(pl.format(f"unknown ledger type '{{}}'; taxlots knows: {_KNOWN_TYPES}", kind))
+    )  # fmt: skip
+    return (
+        lf.select("type", "subtype")
+        .unique()
+        .with_columns(
+            _kind=kind,
+            _note=pl.when(sub == "").then(kind).otherwise(pl.format("{} {}", kind, sub)),
+            _act=action,
+            _act_err=pl.when(action.is_null()).then(message),
+            _internal=action.replace_strict(_INTERNAL, default=None, return_dtype=pl.String),
+        )
+    )
+
+
+def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """Every row with its action (from the type table), mapped assets, times and Decimal numbers."""
+    lf = lf.with_columns(pl.lit(None, pl.String).alias(c) for c in _OPTIONAL if c not in ctx.header).cache()
+    assets = (
+        lf.select("asset", "feecurrency")
+        .unique()
+        .with_columns(_asset=asset_code(pl.col("asset")), _fee_cur=asset_code(pl.col("feecurrency").str.replace(r"^\s*-\s*$", "")))
+        .with_columns(_fee_asset=pl.coalesce("_fee_cur", "_asset"))
+    )
+    keys = {"how": "left", "nulls_equal": True}
+    lf = lf.join(_types(lf), on=["type", "subtype"], **keys).join(assets, on=["asset", "feecurrency"], **keys)  # type: ignore[arg-type]
+    texts = {"_amount": "amount", "_fee": "fee", "_usd": "amountusd"}
+    lf = lf.with_columns(
+        txid=ex.blank_to_null(pl.col("txid")),
+        refid=ex.blank_to_null(pl.col("refid")),
+        _ts=pl.col("time").str.strip_chars().str.to_datetime(_TIME_FORMAT, strict=False, time_zone="UTC"),
+        **{name: _text(pl.col(raw)) for name, raw in texts.items()},
+    )
+    lf = lf.with_columns(
+        **{f"{name}_d": pl.col(name).str.to_decimal(scale=18) for name in texts},
+        **{f"{name}_fine": _too_fine(pl.col(name)) for name in texts},
+    )
+    unreadable = [pl.col(n).is_not_null() & (pl.col(f"{n}_d").is_null() | pl.col(f"{n}_fine")) for n in texts]
+    return lf.with_columns(
+        _amt=pl.col("_amount_d"),
+        _fee=ex.unsigned(pl.col("_fee")),
+        _fee_d=pl.col("_fee_d").abs().fill_null(0),
+        _usd=ex.unsigned(pl.col("_usd")),
+        _usd_d=pl.col("_usd_d").abs(),
+        _bad=pl.any_horizontal(pl.col("_ts").is_null(), pl.col("_asset").is_null(), pl.col("_amount").is_null(), *unreadable),
+    )
+
+
+def _problems(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The messages of the rows that cannot be read (built here, for these few rows only)."""
+    time = pl.col("time")
+    parsed = ex.blank_to_null(time).str.to_datetime(_TIME_FORMAT, strict=False)
+    errors = ex.join_errors(
+        ex.timestamp_error(time, parsed, "time", "a UTC time like 2024-03-01 12:00:00"),
+        pl.when(pl.col("_asset").is_null()).then(pl.lit("asset is blank")),
+        pl.when(pl.col("_amount").is_null()).then(pl.lit("amount is blank")),
+        *(number_error(pl.col(c), c) for c in ("amount", "fee", "amountusd")),
+        pl.when((pl.col("_act") == "income") & (pl.col("_amt") < 0)).then(
+            pl.format("{} amount '{}' is negative; taxlots reads it as income received", "_kind", "_amount")
+        ),
+        pl.when((pl.col("_act") == "group") & pl.col("refid").is_null()).then(pl.lit("refid is blank; a trade's legs are linked by it")),
+    )
+    return rows.select(ex.unified(error=pl.coalesce("_act_err", errors)))
+
+
+def _skipped(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.select(ex.unified(skip=pl.coalesce("_internal", pl.format("pending {} (empty txid): the final row follows", "_act"))))
+
+
+def _movements(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Deposits, withdrawals (a reversal is the opposite movement) and income: one row each."""
+    act, amt = pl.col("_act"), pl.col("_amt")
+    reversal = ((act == "deposit") & (amt < 0)) | ((act == "withdrawal") & (amt > 0))
+    incoming = (act == "income") | (amt > 0)
+    kind = pl.when(act == "income").then(pl.lit("income")).when(incoming).then(pl.lit("deposit")).otherwise(pl.lit("withdrawal"))
+    qty, fee = ex.unsigned(pl.col("_amount")), pl.when(pl.col("_fee_d") != 0).then(pl.col("_fee"))
+    ref = pl.when(pl.col("refid").is_null() | (pl.col("refid").str.to_lowercase() == "unknown")).then("txid").otherwise("refid")
+    return rows.select(
+        ex.unified(
+            timestamp=pl.col("_ts"),
+            wallet=pl.lit(WALLET),
+            type=kind,
+            sent_asset=pl.when(~incoming).then("_asset"),
+            sent_qty=pl.when(~incoming).then(qty),
+            received_asset=pl.when(incoming).then("_asset"),
+            received_qty=pl.when(incoming).then(qty),
+            fee_asset=pl.when(fee.is_not_null()).then("_fee_asset"),
+            fee_qty=fee,
+            usd_value=pl.when(pl.col("_asset") != "USD").then("_usd"),
+            id=pl.concat_str(pl.lit("kraken:"), ref, pl.when(reversal).then(pl.lit(":reversal")).otherwise(pl.lit(""))),
+            note=pl.when(reversal).then(pl.format("reversed {}", "_kind")).otherwise("_note"),
+        )
+    )
+
+
+def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
+    """One trade per refid: legs summed per asset, then one sent and one received asset (simple aggregations only)."""
+    amt, usd = pl.col("_amt"), pl.col("_usd_d")
+    per_asset = legs.group_by("refid", "_asset").agg(
+        amt.sum(), usd.sum(), usd.null_count().alias("_usd_missing"),
+        pl.col("line").min(), pl.col("_ts").min(), pl.col("_note").min().alias("_lo"), pl.col("_note").max().alias("_hi"),
+    ).cache()  # fmt: skip
+    sent, recv = amt < 0, amt > 0
+    sides = per_asset.group_by("refid").agg(
+        pl.col("line").min(), pl.col("_ts").min(), pl.col("_lo").min(), pl.col("_hi").max(),
+        _n_sent=sent.sum(), _n_recv=recv.sum(),
+        _sent=pl.when(sent).then(pl.col("_asset")).max(), _sent_qty=pl.when(sent).then(amt).min().abs(),
+        _recv=pl.when(recv).then(pl.col("_asset")).max(), _recv_qty=pl.when(recv).then(amt).max(),
+        _usd=pl.when(recv).then(usd).max(), _usd_missing=pl.when(recv).then(pl.col("_usd_missing")).max(),
+    )  # fmt: skip
+    fees = legs.filter(pl.col("_fee_d") != 0).group_by("refid", "_fee_asset").agg(pl.col("_fee_d").sum()).cache()
+    fee = fees.group_by("refid").agg(_n_fee=pl.len(), _fee_asset=pl.col("_fee_asset").max(), _fee_q=pl.col("_fee_d").max())
+    groups = sides.join(fee, on="refid", how="left").cache()
+    good = (pl.col("_n_sent") == 1) & (pl.col("_n_recv") == 1) & (pl.col("_n_fee").fill_null(0) <= 1)
+    return pl.concat([groups.filter(good).select(_trade_row()), _group_errors(groups.filter(~good), per_asset, fees)])
+
+
+def _trade_row() -> list[pl.Expr]:
+    usd_side = (pl.col("_sent") == "USD") | (pl.col("_recv") == "USD")
+    return ex.unified(
+        timestamp=pl.col("_ts"),
+        wallet=pl.lit(WALLET),
+        type=pl.lit("trade"),
+        sent_asset=pl.col("_sent"),
+        sent_qty=plain(pl.col("_sent_qty")),
+        received_asset=pl.col("_recv"),
+        received_qty=plain(pl.col("_recv_qty")),
+        fee_asset=pl.col("_fee_asset"),
+        fee_qty=plain(pl.col("_fee_q")),
+        usd_value=pl.when(~usd_side & (pl.col("_usd_missing") == 0)).then(plain(pl.col("_usd"))),
+        id=pl.format("kraken:{}", "refid"),
+        note=pl.when(pl.col("_lo") == pl.col("_hi")).then("_lo").otherwise(pl.format("{}/{}", "_hi", "_lo")),
+    )
+
+
+def _group_errors(groups: pl.LazyFrame, per_asset: pl.LazyFrame, fees: pl.LazyFrame) -> pl.LazyFrame:
+    """Messages for the refids that do not resolve into one trade (a few rows: lists are affordable here)."""
+    amt, refid = pl.col("_amt"), groups.select("refid")
+    lists = (
+        per_asset.join(refid, on="refid", how="semi")
+        .sort("_asset")
+        .group_by("refid")
+        .agg(_s=pl.col("_asset").filter(amt < 0).str.join(", "), _r=pl.col("_asset").filter(amt > 0).str.join(", "))
+    )
+    desc = (
+        fees.join(refid, on="refid", how="semi")
+        .sort("_fee_asset")
+        .group_by("refid")
+        .agg(_d=pl.format("{} {}", "_fee_asset", plain(pl.col("_fee_d"))).str.join(", "))
+    )
+    named = [pl.when(pl.col(c) == "").then(pl.lit("nothing")).otherwise(c) for c in ("_s", "_r")]
+    sides = pl.format("refid {} does not resolve into exactly one sent and one received asset (sent: {}; received: {})", "refid", *named)
+    fee = pl.format("refid {} charges fees in more than one asset ({}); taxlots holds one fee per event", "refid", "_d")
+    one_each = (pl.col("_n_sent") == 1) & (pl.col("_n_recv") == 1)
+    error = pl.when(one_each).then(fee).otherwise(sides)
+    return groups.join(lists, on="refid", how="left").join(desc, on="refid", how="left").select(ex.unified(error=error))
+
+
+def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """Read a Kraken ledgers export: rows sorted into skips, errors, single-row events and trade legs."""
+    legs = _legs(lf, ctx)
+    act = pl.col("_act")
+    skip = (act.is_in(("deposit", "withdrawal")) & pl.col("txid").is_null()) | pl.col("_internal").is_not_null()
+    income_neg = (act == "income") & (pl.col("_amt") < 0)
+    problem = ~skip & (act.is_null() | pl.col("_bad") | income_neg | ((act == "group") & pl.col("refid").is_null()))
+    legs = legs.with_columns(_skip=skip, _problem=problem).cache()
+    fine = ~pl.col("_skip") & ~pl.col("_problem")
+    broken = legs.filter(pl.col("_problem") & (act == "group")).select("refid")
+    parts = [
+        _skipped(legs.filter("_skip")),
+        _problems(legs.filter("_problem")),
+        _movements(legs.filter(fine & (act != "group"))),
+        _trades(legs.filter(fine & (act == "group")).join(broken, on="refid", how="anti")),
+    ]
+    return pl.concat(parts, how="vertical").sort("line")
