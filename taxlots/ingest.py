@@ -153,9 +153,10 @@ def _column_names(header: tuple[str, ...]) -> list[str]:
     return names
 
 
-def _scan(path: str, sn: Sniffed) -> tuple[pl.LazyFrame, list[str]]:
+def _scan(path: str, sn: Sniffed, *, slack: bool) -> tuple[pl.LazyFrame, list[str]]:
+    """Every column as a string, plus ``line``. With ``slack``, extra columns catch rows with too many fields."""
     names = _column_names(sn.header)
-    extras = [f"_extra{k}" for k in range(_SLACK)]
+    extras = [f"_extra{k}" for k in range(_SLACK)] if slack else []
     lf = pl.scan_csv(
         path,
         has_header=False,
@@ -163,6 +164,7 @@ def _scan(path: str, sn: Sniffed) -> tuple[pl.LazyFrame, list[str]]:
         skip_lines=sn.header_line,
         schema={n: pl.String for n in names + extras},
         missing_columns="insert",
+        extra_columns="raise" if slack else "ignore",  # without slack, the line checks report extra fields
         truncate_ragged_lines=True,
         row_index_name="line",
         row_index_offset=sn.header_line + 1,
@@ -172,12 +174,18 @@ def _scan(path: str, sn: Sniffed) -> tuple[pl.LazyFrame, list[str]]:
     return lf, names
 
 
-def _field_counts(path: str, sn: Sniffed) -> pl.LazyFrame | None:
-    """Fields per physical line, counted outside quotes (a blank cell and a missing one look alike once parsed).
+def _line_checks(path: str, sn: Sniffed) -> pl.LazyFrame | None:
+    """``line, _skip, _error`` for every physical line, judged on the raw text (one string column, so cheap).
 
-    Returns None when a quoted field spans lines: physical lines then no longer match records.
+    Skips blank lines, repeated header lines and lines of one field (a note such as "No matching records
+    found." or a total); errors on a field count, counted outside quotes, that differs from the header's
+    (parsed cells cannot tell a blank field from a missing one). Trailing unnamed header columns may be left
+    off. Returns None when a quoted field spans lines: physical lines then no longer match records.
     """
-    sep = sn.separator
+    sep, most = sn.separator, len(sn.header)
+    least = max((i + 1 for i, h in enumerate(sn.header) if h), default=most)
+    squeeze = r'[\s"\ufeff]'
+    header_text = sep.join(sn.header).replace(" ", "")
     raw = pl.scan_csv(
         path,
         has_header=False,
@@ -191,35 +199,37 @@ def _field_counts(path: str, sn: Sniffed) -> pl.LazyFrame | None:
         missing_columns="insert",
         truncate_ragged_lines=True,
     )
-    raw = raw.select(
+    text = pl.col("_raw").fill_null("")
+    fields = text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1
+    squeezed = text.str.to_lowercase().str.replace_all(squeeze, "")
+    checked = raw.select(
         pl.col("line").cast(pl.Int64),
-        _fields=pl.col("_raw").str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1,
-        _odd=pl.col("_raw").str.count_matches('"', literal=True) % 2 == 1,
+        _odd=text.str.count_matches('"', literal=True) % 2 == 1,
+        _blank=squeezed.str.replace_all(sep, "", literal=True) == "",
+        _header=squeezed == header_text,
+        _fields=fields,
     ).collect()
-    if raw["_odd"].any():
+    if checked["_odd"].any():
         return None
-    return raw.lazy().select("line", "_fields")
+    skip = (
+        pl.when(pl.col("_blank")).then(pl.lit("blank line"))
+        .when(pl.col("_header")).then(pl.lit("repeated header line"))
+        .when(pl.col("_fields") == 1).then(pl.lit("line of one field (a note or a total, not a data row)"))
+    )  # fmt: skip
+    wrong = (pl.col("_fields") > most) | (pl.col("_fields") < least)
+    error = pl.when(wrong).then(pl.format(f"row has {{}} fields, the header has {most}", pl.col("_fields")))
+    return checked.lazy().select("line", _skip=skip, _error=pl.when(skip.is_null()).then(error))
 
 
-def _raw_problems(names: list[str], header: tuple[str, ...], counted: bool) -> tuple[pl.Expr, pl.Expr]:
-    """``(skip, error)`` expressions for rows the importer never sees."""
-    cells = [ex.blank_to_null(pl.col(n)) for n in names]
-    blank = pl.all_horizontal([c.is_null() for c in cells])
+def _cell_checks(names: list[str], header: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+    """``(skip, error)`` from parsed cells, for files whose quoted fields span lines (see :func:`_line_checks`)."""
+    blank = pl.all_horizontal([ex.blank_to_null(pl.col(n)).is_null() for n in names])
     repeated = pl.all_horizontal(
         [pl.col(n).fill_null("").str.strip_chars().str.to_lowercase() == h for n, h in zip(names, header, strict=True)]
     )
     skip = pl.when(blank).then(pl.lit("blank line")).when(repeated).then(pl.lit("repeated header line"))
-    most = len(names)
-    if counted:  # a line of one field is a note, not a data row ("No matching records found.", a total)
-        skip = skip.when(pl.col("_fields") == 1).then(pl.format("line of one field: '{}'", cells[0]))
-    least = max((i + 1 for i, h in enumerate(header) if h), default=most)  # trailing unnamed columns may be left off
-    if counted:
-        fields = pl.col("_fields")
-        wrong = ~blank & ((fields > most) | (fields < least))
-        error = pl.when(wrong).then(pl.format(f"row has {{}} fields, the header has {most}", fields))
-    else:
-        extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
-        error = pl.when(extra > 0).then(pl.lit(f"row has more fields than the header's {most}"))
+    extra = pl.sum_horizontal([pl.col(f"_extra{k}").is_not_null() for k in range(_SLACK)])
+    error = pl.when(extra > 0).then(pl.lit(f"row has more fields than the header's {len(names)}"))
     return skip, error
 
 
@@ -242,15 +252,16 @@ def read_file(
     if sn is None:
         return None, report, [diag] if diag else []
     report.importer, report.title, report.header_line = sn.importer.NAME, sn.importer.TITLE, sn.header_line
-    lf, names = _scan(path, sn)
-    counts = _field_counts(path, sn)
-    if counts is not None:
-        lf = lf.join(counts, on="line", how="left", maintain_order="left")
-    skip, error = _raw_problems(names, sn.header, counts is not None)
-    lf = lf.with_columns(_skip=skip, _error=error).drop("_fields", strict=False)
+    checks = _line_checks(path, sn)
+    lf, names = _scan(path, sn, slack=checks is None)
+    if checks is not None:
+        lf = lf.join(checks, on="line", how="left", maintain_order="left")
+    else:
+        skip, error = _cell_checks(names, sn.header)
+        lf = lf.with_columns(_skip=skip, _error=error)
     ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
     clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop(
-        "_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]
+        "_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)], strict=False
     )
     problems = lf.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).select(
         ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))
@@ -282,58 +293,59 @@ def _a(kind: Kind) -> str:
     return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
 
 
-def _need(kind: Kind, *cols: str) -> list[pl.Expr]:
+def _need(kind: Kind, *cols: str) -> list[tuple[pl.Expr, pl.Expr]]:
     is_kind = pl.col("type") == kind.value
-    return [pl.when(is_kind & pl.col(c).is_null()).then(pl.lit(f"{_a(kind)} row needs {c}")) for c in cols]
+    return [(is_kind & pl.col(c).is_null(), pl.lit(f"{_a(kind)} row needs {c}")) for c in cols]
 
 
-def _forbid(kind: Kind, *cols: str) -> list[pl.Expr]:
+def _forbid(kind: Kind, *cols: str) -> list[tuple[pl.Expr, pl.Expr]]:
     is_kind = pl.col("type") == kind.value
-    return [pl.when(is_kind & pl.col(c).is_not_null()).then(pl.lit(f"{_a(kind)} row has no {c}; leave it blank")) for c in cols]
+    return [(is_kind & pl.col(c).is_not_null(), pl.lit(f"{_a(kind)} row has no {c}; leave it blank")) for c in cols]
 
 
-def _rule_errors() -> pl.Expr:
-    """Every rule a unified row must meet, whatever importer produced it."""
-    rules: list[pl.Expr] = [
-        pl.when(pl.col("timestamp").is_null()).then(pl.lit("timestamp is blank")),
-        pl.when(pl.col("wallet").is_null()).then(pl.lit("wallet is blank")),
-        pl.when(pl.col("type").is_null()).then(pl.lit(f"type is blank; use one of {_KINDS}")),
-        pl.when(pl.col("type").is_not_null() & ~pl.col("type").is_in([k.value for k in Kind])).then(
-            pl.format(f"type '{{}}' is not one of {_KINDS}", pl.col("type"))
-        ),
+def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
+    """Every rule a unified row must meet, whatever importer produced it: ``(broken, message)`` pairs."""
+    typ = pl.col("type")
+    rules: list[tuple[pl.Expr, pl.Expr]] = [
+        (pl.col("timestamp").is_null(), pl.lit("timestamp is blank")),
+        (pl.col("wallet").is_null(), pl.lit("wallet is blank")),
+        (typ.is_null(), pl.lit(f"type is blank; use one of {_KINDS}")),
+        (typ.is_not_null() & ~typ.is_in([k.value for k in Kind]), pl.format(f"type '{{}}' is not one of {_KINDS}", typ)),
     ]
     for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
-        rules.append(
-            pl.when(ex.is_negative(pl.col(col))).then(
-                pl.format(f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)", pl.col(col))
-            )
-        )
-    for col in ("sent_qty", "received_qty"):
-        rules.append(pl.when(ex.is_zero(pl.col(col))).then(pl.lit(f"{col} is zero")))
+        message = f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)"
+        rules.append((ex.is_negative(pl.col(col)), pl.format(message, pl.col(col))))
+    rules += [(ex.is_zero(pl.col(col)), pl.lit(f"{col} is zero")) for col in ("sent_qty", "received_qty")]
     for side in ("sent", "received", "fee"):
         asset, qty = pl.col(f"{side}_asset"), pl.col(f"{side}_qty")
-        rules.append(pl.when(qty.is_not_null() & asset.is_null()).then(pl.lit(f"{side}_qty is given but {side}_asset is blank")))
-        rules.append(pl.when(asset.is_not_null() & qty.is_null()).then(pl.lit(f"{side}_asset is given but {side}_qty is blank")))
+        rules.append((qty.is_not_null() & asset.is_null(), pl.lit(f"{side}_qty is given but {side}_asset is blank")))
+        rules.append((asset.is_not_null() & qty.is_null(), pl.lit(f"{side}_asset is given but {side}_qty is blank")))
     rules += _need(Kind.TRADE, "sent_asset", "received_asset")
-    rules.append(
-        pl.when((pl.col("type") == "trade") & (pl.col("sent_asset") == pl.col("received_asset"))).then(
-            pl.lit("a trade's sent_asset and received_asset are the same")
-        )
-    )
+    same = (typ == "trade") & (pl.col("sent_asset") == pl.col("received_asset"))
+    rules.append((same, pl.lit("a trade's sent_asset and received_asset are the same")))
     rules += _need(Kind.DEPOSIT, "received_asset") + _forbid(Kind.DEPOSIT, "sent_asset")
     rules += _need(Kind.WITHDRAWAL, "sent_asset") + _forbid(Kind.WITHDRAWAL, "received_asset")
     rules += _need(Kind.INCOME, "received_asset") + _forbid(Kind.INCOME, "sent_asset")
     rules += _need(Kind.SPEND, "sent_asset") + _forbid(Kind.SPEND, "received_asset")
     rules += _need(Kind.TRANSFER, "sent_asset", "to_wallet")
-    is_transfer = pl.col("type") == "transfer"
-    rules.append(pl.when(is_transfer & (pl.col("to_wallet") == pl.col("wallet"))).then(pl.lit("a transfer's to_wallet is its wallet")))
-    rules.append(
-        pl.when(is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))).then(
-            pl.lit("a transfer receives the asset it sends")
-        )
-    )
-    rules.append(pl.when(~is_transfer & pl.col("to_wallet").is_not_null()).then(pl.lit("only a transfer has a to_wallet")))
-    return ex.join_errors(*rules)
+    is_transfer = typ == "transfer"
+    rules.append((is_transfer & (pl.col("to_wallet") == pl.col("wallet")), pl.lit("a transfer's to_wallet is its wallet")))
+    other_asset = is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))
+    rules.append((other_asset, pl.lit("a transfer receives the asset it sends")))
+    rules.append((~is_transfer & pl.col("to_wallet").is_not_null(), pl.lit("only a transfer has a to_wallet")))
+    return rules
+
+
+def _judge(rows: pl.DataFrame) -> pl.DataFrame:
+    """Fill ``error`` for clean rows that break a ledger rule. Messages are built only for those rows."""
+    rules = _rules()
+    broken = pl.col("skip").is_null() & pl.col("error").is_null() & pl.any_horizontal([c.fill_null(False) for c, _ in rules])
+    rows = rows.with_columns(_broken=broken)
+    suspect = rows.filter(pl.col("_broken"))
+    if suspect.is_empty():
+        return rows.drop("_broken")
+    messages = ex.join_errors(*[pl.when(c.fill_null(False)).then(m) for c, m in rules])
+    return pl.concat([rows.filter(~pl.col("_broken")), suspect.with_columns(error=messages)]).drop("_broken")
 
 
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
@@ -408,7 +420,7 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
         received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
     )
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
-    allrows = allrows.with_columns(error=pl.when(pl.col("skip").is_null()).then(pl.coalesce(pl.col("error"), _rule_errors())))
+    allrows = _judge(allrows)
     importer_of = {r.path: r.importer for r in reports}
     bad = allrows.filter(pl.col("error").is_not_null())
     skipped = allrows.filter(pl.col("skip").is_not_null())
