@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 
 from taxlots.importers import (
+    binance_statement,
+    binance_trades,
     bitfinex,
     bitstamp,
     coinbase,
@@ -28,6 +30,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     coinbase_pro,
     kraken_ledgers,
     kraken_trades,
+    binance_trades,
+    binance_statement,
     gemini,
     bitstamp,
     bitfinex,

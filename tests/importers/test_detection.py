@@ -19,6 +19,8 @@ EXPECTED = {
     "coinledger_2024.csv": "coinledger",
     "kraken_ledgers_2024.csv": "kraken-ledgers",
     "kraken_trades_2024.csv": "kraken-trades",
+    "binance_trades_2024.csv": "binance-trades",
+    "binance_statement_2024.csv": "binance-statement",
     "gemini_2024.csv": "gemini",
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",

@@ -1,0 +1,310 @@
+"""Binance spot Trade History export (Orders -> Spot Order -> Trade History -> Export).
+
+Two shapes, both one row per fill and without any id:
+
+- 2021 onward: ``Date(UTC),Pair,Side,Price,Executed,Amount,Fee`` (``Quantity`` instead of ``Executed`` in
+  some files, sometimes a trailing ``Fee Coin``). ``Executed`` is the base quantity and ``Amount`` the quote
+  quantity, each with its asset glued on (``0.5000000000ETH``, ``"1,250.0000000000BTC"``); ``Fee`` too
+  (``0.0035768000BNB``). Base tickers may start with digits (``1INCH``), so the base is never read off a
+  quantity: the quote is the ticker that ends ``Amount`` (quote assets start with a letter), the pair must
+  end with it, the rest of the pair is the base, and ``Executed`` must be a number followed by that base.
+  Plain, unglued numbers fall back to the quote list :data:`QUOTES`. The fee's asset is ``Fee Coin`` when
+  given, else the base, quote or BNB glued on, else the ticker after the number.
+- up to early 2021: ``Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin`` with plain numbers; here
+  ``Amount`` is the base and ``Total`` the quote, and ``Market`` is split with :data:`QUOTES`.
+
+Headers translated into the UI language (Czech ``Čas,Pár,Strana,...``) are not recognized yet.
+
+Dates are ``YYYY-MM-DD HH:MM:SS`` or, in newer exports, ``YY-MM-DD HH:MM:SS``, in the zone the header names
+(``Date(UTC)``, ``Date(UTC+1)``, ``Date(UTC-05:30)``). A BUY sends the quote and receives the base, a SELL
+the reverse; both quantities are gross and the fee leaves in its own asset (BNB, or deducted from the
+received asset).
+
+Counting each trade once. Binance gives no trade ids, and the Transaction History statement
+(:mod:`binance_statement`) lists the same trades again as legs stamped with the same second. So both
+importers aggregate a trade the same way: every fill of one pair and side in one UTC second becomes one
+row (quantities and fees summed), with the derived id
+``binance:<second>:<sent asset>:<received asset>:<sent qty>:<received qty>`` (gross, trailing zeros
+dropped). This importer has the higher :data:`PRIORITY`, so when both exports are loaded its row wins, and
+overlapping Trade History exports collapse by the same id. If one second holds fees in the received
+asset and in BNB, the received-asset part is netted out of ``received_qty`` (one fee asset per row).
+Summing makes one lot per pair, side and second (at the fills' average price) instead of one per fill.
+A fill whose value cannot be read makes its whole second's trade an error (nothing partial is kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from taxlots.importers import _exprs as ex
+from taxlots.importers.base import Context
+
+NAME = "binance-trades"
+TITLE = "Binance Trade History (spot fills)"
+PRIORITY = 10  # above binance-statement: the same trade from both exports is kept from here
+SIGNATURES = (
+    ("pair", "side", "price", "executed", "amount", "fee"),
+    ("pair", "side", "price", "quantity", "amount", "fee"),
+    ("market", "type", "price", "amount", "total", "fee", "fee coin"),
+)
+WALLET = "Binance"
+#: Quote assets for splitting a market symbol whose quantities carry no asset (longest match wins).
+QUOTES = (
+    "FDUSD", "USDT", "BUSD", "USDC", "TUSD", "USDP", "USDS", "IDRT", "BIDR", "BKRW", "AEUR", "BTC", "ETH",
+    "BNB", "EUR", "GBP", "TRY", "BRL", "AUD", "RUB", "UAH", "NGN", "ZAR", "JPY", "PLN", "RON", "ARS",
+    "MXN", "CZK", "COP", "DAI", "PAX", "TRX", "XRP", "DOGE", "DOT", "VAI",
+)  # fmt: skip
+#: Binance tickers that name another asset in the unified ledger (BETH is ETH staked 1:1 via "ETH 2.0 Staking").
+ALIASES = {"BETH": "ETH"}
+
+_DATE_COLUMN = re.compile(r"^date\(utc(?:\s*([+-])\s*(\d{1,2})(?::?(\d\d))?)?\)$")
+_NUM = r"^\d[\d,]*(\.\d+)?$"
+_TICKER = r"^\d[\d,]*(?:\.\d+)?([A-Z][A-Z0-9]*)$"  # a number, then a ticker that starts with a letter
+_SPLIT = "is not a number followed by a quote asset that ends the pair"
+_QUOTE_RE = "^(.+?)(" + "|".join(QUOTES) + ")$"  # the shortest base, so the longest listed quote
+
+
+def _date_column(header: tuple[str, ...]) -> str | None:
+    return next((cell for cell in header if _DATE_COLUMN.match(cell)), None)
+
+
+def claims(header: tuple[str, ...]) -> bool:
+    """A Binance trade export has a ``Date(UTC...)`` column."""
+    return _date_column(header) is not None
+
+
+def wall_time(raw: pl.Expr) -> pl.Expr:
+    """``2024-03-08 10:15:42`` or ``24-03-08 10:15:42`` as a naive datetime (null when neither)."""
+    s = ex.blank_to_null(raw)
+    short = s.str.contains(r"^\d\d-\d{1,2}-\d{1,2} ")
+    return (
+        pl.when(short)
+        .then(s.str.to_datetime("%y-%m-%d %H:%M:%S", strict=False))
+        .otherwise(s.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False))
+    )
+
+
+def trade_id(prefix: pl.Expr, ts: pl.Expr) -> pl.Expr:
+    """The derived id both Binance importers give one :func:`combine_legs` trade: prefix, second, assets, gross quantities."""
+    parts = [ts.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), *(pl.col(c) for c in ("sent_asset", "received_asset", "sent_gross", "received_gross"))]
+    return pl.concat_str([prefix, *parts], separator=":")
+
+
+#: The unified columns a :func:`combine_legs` trade fills.
+TRADE_COLUMNS = ("sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty")
+
+
+def combine_legs(legs: pl.LazyFrame, keys: list[str], carry: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """Sum the legs of each group into one trade.
+
+    Args:
+        legs: ``keys``, ``line``, ``role`` (sent, received, fee, or own_fee for a fee in the received asset),
+            ``asset``, ``qty`` (a positive number string) and the ``carry`` columns.
+        keys: the columns that name a group.
+        carry: columns whose first value per group is kept.
+
+    Returns:
+        Per group: ``line`` (smallest), ``sent_n``/``received_n`` (distinct assets on each side), the first
+        asset of each side with its summed gross quantity (``sent_gross``/``received_gross``, canonical),
+        the fee (``fee_asset``/``fee_qty``: one asset; a fee in the received asset next to another fee is
+        netted out of ``received_qty``) and ``fee_n``/``fee_min``/``fee_max`` for the fees in other assets
+        (two or more cannot be written in one row). Legs of zero quantity count only for ``line``. One
+        chain of group-bys without self-joins or windows, so the plan stays small and fast on large files.
+    """
+    role = pl.when(ex.is_zero(pl.col("qty"))).then(pl.lit("zero")).otherwise(pl.col("role"))
+    per = (
+        legs.with_columns(role=role)
+        .group_by([*keys, "role", "asset"])
+        .agg(ex.as_decimal(pl.col("qty")).sum(), pl.col("line").min(), **{c: pl.col(c).first() for c in carry})
+    )
+    agg: dict[str, pl.Expr] = {"line": pl.col("line").min()}
+    for side in ("sent", "received", "fee"):
+        is_side = pl.col("role") == side
+        agg[f"{side}_n"] = is_side.sum()
+        agg[f"{side}_asset"] = pl.col("asset").filter(is_side).min()
+        agg[f"{side}_gross"] = pl.col("qty").filter(is_side).first()
+    agg |= {
+        "fee_max": pl.col("asset").filter(pl.col("role") == "fee").max(),
+        "own_qty": pl.col("qty").filter(pl.col("role") == "own_fee").first(),
+    }
+    out = per.group_by(keys).agg(**agg, **{c: pl.col(c).first() for c in carry})
+    other = pl.col("fee_n") == 1
+    own = pl.col("own_qty").is_not_null()
+    return out.with_columns(
+        received_qty=ex.plain_decimal(
+            pl.when(other & own).then(pl.col("received_gross") - pl.col("own_qty")).otherwise(pl.col("received_gross"))
+        ),
+        sent_qty=ex.plain_decimal(pl.col("sent_gross")),
+        fee_asset=pl.when(other).then(pl.col("fee_asset")).when(own).then(pl.col("received_asset")),
+        fee_qty=ex.plain_decimal(pl.when(other).then(pl.col("fee_gross")).when(own).then(pl.col("own_qty"))),
+        fee_min=pl.col("fee_asset"),
+        sent_gross=ex.plain_decimal(pl.col("sent_gross")),
+        received_gross=ex.plain_decimal(pl.col("received_gross")),
+    )
+
+
+def line_list(line: pl.Expr) -> pl.Expr:
+    """``"line 3"`` or ``"lines 3, 4"``: the lines of a group (an aggregation), for messages."""
+    joined = line.sort().cast(pl.String).str.join(", ")
+    return pl.when(line.len() > 1).then(pl.lit("lines ")).otherwise(pl.lit("line ")) + joined
+
+
+def fee_error() -> pl.Expr:
+    """The message for a :func:`combine_legs` trade whose fees were paid in two assets besides the received one."""
+    between = pl.when(pl.col("fee_n") > 2).then(pl.lit(", …, ")).otherwise(pl.lit(", "))
+    assets = pl.format("{}{}{}", pl.col("fee_min"), between, pl.col("fee_max"))
+    return pl.when(pl.col("fee_n") > 1).then(
+        pl.format("fees were paid in {} assets ({}); taxlots keeps one fee asset per trade", pl.col("fee_n"), assets)
+    )
+
+
+def precise(expr: pl.Expr, label: str) -> pl.Expr:
+    """An error for a quantity with more fraction digits than the 18 the sums keep."""
+    return pl.when(expr.str.contains(r"\.\d{19,}")).then(pl.format(f"{label} '{{}}' has more than 18 decimals", expr))
+
+
+def _number(text: pl.Expr) -> pl.Expr:
+    """A plain positive number, thousands commas removed; null when ``text`` is not one."""
+    return pl.when(text.str.contains(_NUM)).then(text.str.replace_all(",", ""))
+
+
+def _fee_asset(fee: pl.Expr, fee_coin: pl.Expr, base: pl.Expr, quote: pl.Expr) -> pl.Expr:
+    """The asset of a fee cell: ``Fee Coin`` when given, else the base, quote or BNB glued on, else its trailing ticker."""
+    glued = [
+        pl.when(fee.str.ends_with(known) & _number(fee.str.strip_suffix(known)).is_not_null()).then(known)
+        for known in (base, quote, pl.lit("BNB"))
+    ]
+    return pl.coalesce(fee_coin, *glued, fee.str.extract(_TICKER, 1))
+
+
+def _columns(ctx: Context) -> tuple[str, dict[str, str], int]:
+    """The date column, the roles of the other columns in this header variant, and the zone offset in minutes."""
+    header = set(ctx.header)
+    date_col = _date_column(ctx.header) or "date(utc)"
+    sign, hours, minutes = _DATE_COLUMN.match(date_col).groups()  # type: ignore[union-attr]
+    offset = (int(hours or 0) * 60 + int(minutes or 0)) * (-1 if sign == "-" else 1)
+    if "market" in header and "pair" not in header:
+        return date_col, {"pair": "market", "side": "type", "base": "amount", "quote": "total"}, offset
+    return date_col, {"pair": "pair", "side": "side", "base": "executed" if "executed" in header else "quantity", "quote": "amount"}, offset
+
+
+def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """One row per fill: UTC time, side, base/quote, quantities, fee, and the row's error.
+
+    Built in stages of plain columns, so that no expression is repeated inside another (polars would
+    otherwise plan an expression tree that grows with every reuse).
+    """
+    date_col, col, offset = _columns(ctx)
+    wall = wall_time(pl.col(date_col))
+    lf = lf.with_columns(
+        _ts=(wall - pl.duration(minutes=offset)).dt.replace_time_zone("UTC"),
+        _pair=ex.blank_to_null(pl.col(col["pair"])).str.to_uppercase(),
+        _side=ex.blank_to_null(pl.col(col["side"])).str.to_uppercase(),
+        _btext=ex.blank_to_null(pl.col(col["base"])).str.to_uppercase(),
+        _qtext=ex.blank_to_null(pl.col(col["quote"])).str.to_uppercase(),
+        _ftext=ex.blank_to_null(pl.col("fee")).str.to_uppercase(),
+        _fcoin=ex.asset_code(ex.column(ctx, "fee coin")),
+    )
+    plain = _number(pl.col("_btext")).is_not_null() & _number(pl.col("_qtext")).is_not_null()
+    glued_quote = pl.col("_qtext").str.extract(_TICKER, 1)
+    glued_quote = pl.when(pl.col("_pair").str.ends_with(glued_quote) & (pl.col("_pair") != glued_quote)).then(glued_quote)
+    lf = lf.with_columns(_plain=plain, _quote=pl.when(plain).then(pl.col("_pair").str.extract(_QUOTE_RE, 2)).otherwise(glued_quote))
+    lf = lf.with_columns(_base=pl.col("_pair").str.strip_suffix(pl.col("_quote")))
+    lf = lf.with_columns(_fee_asset=_fee_asset(pl.col("_ftext"), pl.col("_fcoin"), pl.col("_base"), pl.col("_quote")))
+    lf = lf.with_columns(
+        _exec=_number(pl.col("_btext").str.strip_suffix(pl.col("_base"))),
+        _amount=_number(pl.col("_qtext").str.strip_suffix(pl.col("_quote"))),
+        _fee_qty=_number(
+            pl.when(pl.col("_fee_asset").is_not_null())
+            .then(pl.col("_ftext").str.strip_suffix(pl.col("_fee_asset")))
+            .otherwise(pl.col("_ftext"))
+        ),
+    )
+    errors = [
+        ex.timestamp_error(pl.col(date_col), pl.col("_ts"), ctx.raw_header[ctx.header.index(date_col)], "a date like 2024-03-08 10:15:42"),
+        *_errors(col),
+    ]
+    return lf.with_columns(
+        _error=ex.join_errors(*errors), _k_time=pl.col(date_col).str.strip_chars(), _k_pair=pl.col("_pair"), _k_side=pl.col("_side")
+    )
+
+
+def _errors(col: dict[str, str]) -> list[pl.Expr]:
+    label = {k: v.title() for k, v in col.items()}
+    shown = {k: pl.col(v).str.strip_chars() for k, v in col.items()}
+    quote_ok = pl.col("_quote").is_not_null()
+    return [
+        pl.when(pl.col("_side").is_null())
+        .then(pl.lit(f"{label['side']} is blank"))
+        .when(~pl.col("_side").is_in(["BUY", "SELL"]))
+        .then(pl.format(f"{label['side']} '{{}}' is not BUY or SELL", shown["side"])),
+        pl.when(pl.col("_pair").is_null())
+        .then(pl.lit(f"{label['pair']} is blank"))
+        .when(pl.col("_btext").is_null())
+        .then(pl.lit(f"{label['base']} is blank"))
+        .when(pl.col("_qtext").is_null())
+        .then(pl.lit(f"{label['quote']} is blank"))
+        .when(pl.col("_plain") & ~quote_ok)
+        .then(pl.format(f"{label['pair']} '{{}}' does not end with a known quote asset ({', '.join(QUOTES)})", shown["pair"]))
+        .when(~quote_ok)
+        .then(
+            pl.format(
+                f"cannot split {label['pair']} '{{}}' into base and quote: {label['quote']} '{{}}' {_SPLIT}", shown["pair"], shown["quote"]
+            )
+        ),
+        pl.when(quote_ok & pl.col("_exec").is_null()).then(
+            pl.format(f"{label['base']} '{{}}' is not a number followed by {{}}", shown["base"], pl.col("_base"))
+        ),
+        pl.when(quote_ok & pl.col("_amount").is_null()).then(
+            pl.format(f"{label['quote']} '{{}}' is not a number followed by {{}}", shown["quote"], pl.col("_quote"))
+        ),
+        pl.when(pl.col("_ftext").is_not_null() & pl.col("_fee_qty").is_null()).then(
+            pl.format("Fee '{}' is not a number followed by an asset", pl.col("fee").str.strip_chars())
+        ),
+        *(precise(pl.col(c), n) for c, n in (("_exec", label["base"]), ("_amount", label["quote"]), ("_fee_qty", "Fee"))),
+    ]
+
+
+_KEYS = ["_k_time", "_k_pair", "_k_side"]
+
+
+def _legs(good: pl.LazyFrame) -> pl.LazyFrame:
+    buy = pl.col("_side") == "BUY"
+    base = (pl.col("_base"), pl.col("_exec"))
+    quote = (pl.col("_quote"), pl.col("_amount"))
+    sent = [pl.when(buy).then(q).otherwise(b) for q, b in zip(quote, base, strict=True)]
+    received = [pl.when(buy).then(b).otherwise(q) for q, b in zip(quote, base, strict=True)]
+    own = pl.col("_fee_asset") == received[0]
+    cols = [*_KEYS, "line", "_ts", "_n"]
+    parts = [
+        good.select(*cols, role=pl.lit("sent"), asset=sent[0], qty=sent[1]),
+        good.select(*cols, role=pl.lit("received"), asset=received[0], qty=received[1]),
+        good.filter(pl.col("_fee_qty").is_not_null()).select(
+            *cols, role=pl.when(own).then(pl.lit("own_fee")).otherwise(pl.lit("fee")), asset=pl.col("_fee_asset"), qty=pl.col("_fee_qty")
+        ),
+    ]
+    return pl.concat(parts).with_columns(asset=pl.col("asset").replace(ALIASES))
+
+
+def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """One trade row per pair, side and second (fills summed), or one error row per unreadable fill."""
+    rows = _parse(lf, ctx).with_columns(_bad=pl.col("_error").is_not_null().any().over(_KEYS)).cache()
+    bad = rows.filter(pl.col("_bad")).with_columns(_n=pl.len().over(_KEYS), _lines=line_list(pl.col("line")).over(_KEYS))
+    left_out = pl.when(pl.col("_n") > 1).then(pl.format(" (so its trade, {}, was left out)", pl.col("_lines"))).otherwise(pl.lit(""))
+    bad = bad.filter(pl.col("_error").is_not_null()).select(
+        ex.unified(timestamp=pl.col("_ts"), wallet=pl.lit(WALLET), type=pl.lit("trade"), note=pl.lit(""), error=pl.col("_error") + left_out)
+    )
+    good = rows.filter(~pl.col("_bad")).with_columns(_n=pl.len().over(_KEYS))
+    trades = combine_legs(_legs(good), _KEYS, carry=("_ts", "_n"))
+    note = pl.format("{} {}", pl.col("_k_side"), pl.col("_k_pair")) + pl.when(pl.col("_n") > 1).then(
+        pl.format(", {} fills", pl.col("_n"))
+    ).otherwise(pl.lit(""))
+    ok = trades.select(
+        ex.unified(
+            timestamp=pl.col("_ts"), wallet=pl.lit(WALLET), type=pl.lit("trade"), **{c: pl.col(c) for c in TRADE_COLUMNS},
+            id=trade_id(pl.lit("binance"), pl.col("_ts")), note=note, error=fee_error(),
+        )
+    )  # fmt: skip
+    return pl.concat([ok, bad]).sort("line")
