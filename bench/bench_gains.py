@@ -98,8 +98,10 @@ def main() -> int:
     events = run.ledger.frame.height
     errors = sum(1 for d in run.diagnostics if d.severity == "error")
     print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {len(rows)} gain rows, {errors} errors")
-    print(f"read+match {matched - start:.2f} s, report {done - matched:.2f} s, total {done - start:.2f} s "
-          f"({events / (done - start):,.0f} rows/s), peak RSS {rss_mb:,.0f} MB")
+    print(
+        f"read+match {matched - start:.2f} s, report {done - matched:.2f} s, total {done - start:.2f} s "
+        f"({events / (done - start):,.0f} rows/s), peak RSS {rss_mb:,.0f} MB"
+    )
     return 0
 
 

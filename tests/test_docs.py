@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cli_reference_is_current(tmp_path: Path) -> None:
     out = tmp_path / "cli.md"
-    subprocess.run([sys.executable, "-m", "typer", "taxlots.cli", "utils", "docs", "--name", "taxlots", "--output", str(out)], check=True, cwd=ROOT)
-    assert (ROOT / "docs" / "cli.md").read_text() == out.read_text(), "regenerate: python -m typer taxlots.cli utils docs --name taxlots --output docs/cli.md"
+    command = [sys.executable, "-m", "typer", "taxlots.cli", "utils", "docs", "--name", "taxlots", "--output"]
+    subprocess.run([*command, str(out)], check=True, cwd=ROOT)
+    regenerate = "regenerate it: python -m typer taxlots.cli utils docs --name taxlots --output docs/cli.md"
+    assert (ROOT / "docs" / "cli.md").read_text() == out.read_text(), regenerate
 
 
 def test_readme_names_every_command_and_the_ledger_header() -> None:

@@ -16,7 +16,7 @@ SELL = "2024-01-03T00:00:00+02:00,Kraken,trade,btc,0.01,USD,600,,,,,S1,sell"
 
 def write(tmp_path: Path, name: str, *lines: str, newline: str = "\n", bom: bool = False) -> str:
     path = tmp_path / name
-    path.write_bytes(((b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode() + newline.encode()))
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode() + newline.encode())
     return str(path)
 
 

@@ -82,7 +82,8 @@ def test_specific__named_lots() -> None:
 def test_specific__uncovered_disposal_and_wrong_lots_are_errors() -> None:
     result = run(THREE_LOTS, Method.SPECIFIC, lots="S1 L3 1\nS1 L9 0.5\nX9 L1 1\n")
     assert errors(result) == [
-        "ledger.txt:5: lot-selection: the selection for 'S1' takes 0.5 BTC from lot 'L9', which is not held in the pool the disposal draws from",
+        "ledger.txt:5: lot-selection: the selection for 'S1' takes 0.5 BTC from lot 'L9', "
+        "which is not held in the pool the disposal draws from",
         "ledger.txt:6: lot-selection: disposal 'S2' of 1 BTC is not in the lot selection file",
     ]
     warnings = [d.message for d in result.diagnostics if d.severity is Severity.WARNING]
@@ -93,7 +94,8 @@ def test_specific__selection_must_add_up_and_lot_must_hold_enough() -> None:
     result = run(THREE_LOTS, Method.SPECIFIC, lots="S1 L3 1\nS2 L3 0.5\nS2 L1 0.5\n")
     assert errors(result) == [
         "ledger.txt:5: lot-selection: the selection for 'S1' names 1 BTC, the disposal is 1.5 BTC",
-        "ledger.txt:6: lot-selection: the selection for 'S2' takes 0.5 BTC from lot 'L3', which is not held in the pool the disposal draws from",
+        "ledger.txt:6: lot-selection: the selection for 'S2' takes 0.5 BTC from lot 'L3', "
+        "which is not held in the pool the disposal draws from",
     ]
 
 
