@@ -474,25 +474,7 @@ def _fill_reports(
     return diags
 
 
-_ROW_COLUMNS = (
-    "seq",
-    "timestamp",
-    "wallet",
-    "type",
-    "sent_asset",
-    "sent_qty",
-    "received_asset",
-    "received_qty",
-    "fee_asset",
-    "fee_qty",
-    "usd_value",
-    "to_wallet",
-    "id",
-    "note",
-    "file",
-    "line",
-    "importer",
-)
+_ROW_COLUMNS = ("seq", *LEDGER_COLUMNS, "file", "line", "importer")  # the order to_rows unpacks
 
 
 def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:

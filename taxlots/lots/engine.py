@@ -180,6 +180,10 @@ class _Run:
         self.pool(asset, wallet).add(lot)
         return lot
 
+    def unpriced(self, row: LedgerRow, what: str, hint: str) -> None:
+        """Report that ``row`` needs ``usd_value`` to book ``what``."""
+        self.error(Code.MISSING_PRICE, f"{what}: usd_value is blank", row, hint=f"fill usd_value with {hint}{_FROM_EXPORT}")
+
     def price_of(self, row: LedgerRow, asset: str, quantity: Decimal, value: Decimal | None, what: str) -> Decimal:
         """The USD value of ``quantity`` of ``asset`` on this row, priced from the row's own sides."""
         if asset == CASH:
@@ -190,12 +194,7 @@ class _Run:
             if asset == row.received_asset and row.received_qty:
                 return share(value, quantity, row.received_qty)
         if value is None and asset in (row.sent_asset, row.received_asset):
-            self.error(
-                Code.MISSING_PRICE,
-                f"{what} of {plain(quantity)} {asset} needs a price: usd_value is blank",
-                row,
-                hint="fill usd_value with the USD market value of the row" + _FROM_EXPORT,
-            )
+            self.unpriced(row, f"{what} of {plain(quantity)} {asset} needs a price", "the USD market value of the row")
         else:
             self.error(
                 Code.MISSING_PRICE,
@@ -359,12 +358,8 @@ class _Run:
         assert sent is not None and sent_qty is not None and got is not None and got_qty is not None
         value = sent_qty if sent == CASH else got_qty if got == CASH else row.usd_value
         if value is None:
-            self.error(
-                Code.MISSING_PRICE,
-                f"trade of {plain(sent_qty)} {sent} for {plain(got_qty)} {got} needs a price: neither side is USD and usd_value is blank",
-                row,
-                hint="fill usd_value with the USD market value of what was received" + _FROM_EXPORT,
-            )
+            what = f"trade of {plain(sent_qty)} {sent} for {plain(got_qty)} {got} needs a price (neither side is USD)"
+            self.unpriced(row, what, "the USD market value of what was received")
         fee = self.fee_value(row, value, priced=value is not None)
         value = value if value is not None else ZERO
         if sent != CASH:
@@ -380,12 +375,8 @@ class _Run:
         lot = None
         if asset != CASH:
             if row.usd_value is None:
-                self.error(
-                    Code.MISSING_PRICE,
-                    f"deposit of {plain(qty)} {asset} needs a cost basis: usd_value is blank",
-                    row,
-                    hint="give its basis in usd_value, or record it as a transfer from the wallet it came from" + _FROM_EXPORT,
-                )
+                what = f"deposit of {plain(qty)} {asset} needs a cost basis"
+                self.unpriced(row, what, "its basis, or record it as a transfer from the wallet it came from")
             lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet)
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
@@ -412,11 +403,8 @@ class _Run:
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH and network > 0:
             if row.usd_value is None:
-                self.error(
-                    Code.MISSING_PRICE,
-                    f"transfer's network fee of {plain(network)} {asset} needs a price: usd_value is blank",
-                    row,
-                    hint="fill usd_value with the USD market value of what was sent" + _FROM_EXPORT,
+                self.unpriced(
+                    row, f"transfer's network fee of {plain(network)} {asset} needs a price", "the USD market value of what was sent"
                 )
             value = share(row.usd_value, network, sent) if row.usd_value is not None else ZERO
             self.dispose(row, asset, network, value, f"{row.id}:network-fee", "network fee")
@@ -428,12 +416,7 @@ class _Run:
         asset, qty = row.received_asset, row.received_qty
         assert asset is not None and qty is not None
         if row.usd_value is None:
-            self.error(
-                Code.MISSING_PRICE,
-                f"income of {plain(qty)} {asset} needs its fair market value: usd_value is blank",
-                row,
-                hint="fill usd_value with the USD value when it was received" + _FROM_EXPORT,
-            )
+            self.unpriced(row, f"income of {plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
         value = row.usd_value or ZERO
         when = self.date(row.timestamp)
         self.result.income.append(
@@ -455,12 +438,7 @@ class _Run:
         asset, qty = row.sent_asset, row.sent_qty
         assert asset is not None and qty is not None
         if row.usd_value is None:
-            self.error(
-                Code.MISSING_PRICE,
-                f"spend of {plain(qty)} {asset} needs a price: usd_value is blank",
-                row,
-                hint="fill usd_value with the USD value of what was paid for" + _FROM_EXPORT,
-            )
+            self.unpriced(row, f"spend of {plain(qty)} {asset} needs a price", "the USD value of what was paid for")
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH:
             self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, "spend")

@@ -117,7 +117,7 @@ def test_fifo__crypto_trade_without_usd_value_is_an_error() -> None:
         2024-06-01 Coinbase trade 0.5 ETH -> 0.02 BTC id X1
     """)
     assert errors(result) == [
-        "ledger.txt:3: missing-price: trade of 0.5 ETH for 0.02 BTC needs a price: neither side is USD and usd_value is blank"
+        "ledger.txt:3: missing-price: trade of 0.5 ETH for 0.02 BTC needs a price (neither side is USD): usd_value is blank"
     ]
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from taxlots import pipeline
 from taxlots.cli import render
+from taxlots.lots.methods import Method
+from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import has_errors
 from taxlots.pipeline import Run
 from taxlots.reports.files import write_atomic, write_csv
@@ -23,6 +27,23 @@ def zone(name: str) -> ZoneInfo:
         raise typer.BadParameter(
             f"unknown time zone '{name}' (use an IANA name such as UTC or America/New_York)", param_hint="--tz"
         ) from None
+
+
+def run_inputs(
+    inputs: Sequence[Path], *, method: Method, scope: Scope, lots: Path | None, tz: str, allow_shortfalls: bool, as_of: date | None = None
+) -> Run:
+    """Read and match the inputs with the options every matching command shares; stop on any error."""
+    run = pipeline.run(
+        [str(p) for p in inputs],
+        method=method,
+        scope=scope,
+        zone=zone(tz),
+        lots_file=str(lots) if lots else None,
+        as_of=as_of,
+        allow_shortfalls=allow_shortfalls,
+    )
+    finish(run)
+    return run
 
 
 def finish(run: Run) -> None:

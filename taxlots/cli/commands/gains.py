@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from taxlots import pipeline
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, finish, zone
+from taxlots.cli.commands.common import emit_csv, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports.gains import HEADER, gain_rows, summarize
@@ -32,15 +31,7 @@ def gains(
     allow_shortfalls: o.AllowShortfallsOpt = False,
 ) -> None:
     """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
-    run = pipeline.run(
-        [str(p) for p in inputs],
-        method=method,
-        scope=scope,
-        zone=zone(tz),
-        lots_file=str(lots) if lots else None,
-        allow_shortfalls=allow_shortfalls,
-    )
-    finish(run)
+    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls)
     rows = gain_rows(run.result.disposals, year)
     emit_csv(output, HEADER, [r.cells() for r in rows])
     console = Console(highlight=False, soft_wrap=True) if output else render.err

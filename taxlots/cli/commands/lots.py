@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from taxlots import pipeline
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, finish, zone
+from taxlots.cli.commands.common import emit_csv, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports.lots import HEADER, lot_rows
@@ -44,16 +43,7 @@ def lots(
 ) -> None:
     """List the open lots: asset, wallet, quantity, date acquired, unit cost and basis."""
     day = _day(as_of) if as_of else None
-    run = pipeline.run(
-        [str(p) for p in inputs],
-        method=method,
-        scope=scope,
-        zone=zone(tz),
-        lots_file=str(lots) if lots else None,
-        as_of=day,
-        allow_shortfalls=allow_shortfalls,
-    )
-    finish(run)
+    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=day)
     rows = lot_rows(run.result.open_lots)
     if output or not sys.stdout.isatty():  # a pipe or a file gets CSV, a person gets a table
         emit_csv(output, HEADER, rows)
