@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from taxlots import ingest
 from taxlots.importers import bitfinex, bitstamp, gemini, generic, kucoin
 from taxlots.model.diagnostics import Code
+from tests.importers._ledger import rows, ts
 
 HERE = Path(__file__).resolve().parent / "samples" / "bitstamp"
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "bitstamp_2024.csv"
@@ -19,29 +19,6 @@ ALL = (generic, gemini, bitstamp, bitfinex, kucoin)
 
 def load(path: Path, **kw: str) -> ingest.Ledger:
     return ingest.load([str(path)], importers=(bitstamp,), **kw)
-
-
-def rows(ledger: ingest.Ledger) -> list[tuple[object, ...]]:
-    return [
-        (
-            r.source.line,
-            r.timestamp,
-            r.kind.value,
-            r.sent_asset,
-            r.sent_qty,
-            r.received_asset,
-            r.received_qty,
-            r.fee_asset,
-            r.fee_qty,
-            r.id,
-            r.note,
-        )
-        for r in ledger.rows()
-    ]
-
-
-def ts(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
 
 
 def test_sample_rows() -> None:
