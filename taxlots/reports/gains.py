@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from taxlots.model.lots import Disposal, Income
-from taxlots.model.money import ZERO, cents, plain
+from taxlots.model.money import ZERO, cents, decimal_context, plain
 
 HEADER = ("disposal_id", "lot_id", "wallet", "asset", "quantity", "date_acquired", "date_sold", "proceeds", "cost_basis", "gain", "term")
 MISSING_LOT = "MISSING"
@@ -85,7 +85,8 @@ def disposal_rows(d: Disposal) -> list[GainRow]:
 
 def gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> list[GainRow]:
     """Every (disposal, lot) row, in disposal order; only disposals sold in ``year`` when it is given."""
-    return [row for d in disposals if year is None or d.sold_date.year == year for row in disposal_rows(d)]
+    with decimal_context():
+        return [row for d in disposals if year is None or d.sold_date.year == year for row in disposal_rows(d)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,10 +119,11 @@ class Summary:
 def summarize(rows: list[GainRow], income: Iterable[Income], year: int | None = None) -> Summary:
     """Short- and long-term totals of the rows (so they match the file to the cent) and income in USD."""
     short, long = Totals(), Totals()
-    for row in rows:
-        if row.long_term:
-            long = long.add(row)
-        else:
-            short = short.add(row)
-    earned = sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO)
+    with decimal_context():
+        for row in rows:
+            if row.long_term:
+                long = long.add(row)
+            else:
+                short = short.add(row)
+        earned = sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO)
     return Summary(short=short, long=long, income=cents(earned), disposals=len({r.disposal_id for r in rows}), rows=len(rows))

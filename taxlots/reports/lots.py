@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from taxlots.model.lots import Lot
-from taxlots.model.money import cents, plain
+from taxlots.model.money import cents, decimal_context, plain
 
 HEADER = ("lot_id", "asset", "wallet", "quantity", "date_acquired", "unit_cost", "cost_basis")
 
@@ -18,6 +18,11 @@ def unit_cost(lot: Lot) -> str:
 
 
 def lot_rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
+    with decimal_context():
+        return _rows(lots)
+
+
+def _rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
     return [
         (lot.id, lot.asset, lot.wallet, plain(lot.quantity), lot.acquired_date.isoformat(), unit_cost(lot), f"{cents(lot.basis):.2f}")
         for lot in lots
