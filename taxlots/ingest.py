@@ -349,15 +349,18 @@ def _judge(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
-    """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``."""
-    good = good.with_columns(_key=pl.struct(_CONTENT).hash(seed=7))
+    """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``.
+
+    Rows are compared on their content columns themselves (not a hash), so two different rows are never
+    taken for one.
+    """
     with_id = good.filter(pl.col("id").is_not_null()).sort(
         "id", pl.col("priority"), "order", "line", descending=[False, True, False, False]
     )
     first = with_id.group_by("id", maintain_order=True).first()
-    conflicts = with_id.join(
-        first.select("id", _k=pl.col("_key"), _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line")), on="id"
-    ).filter((pl.col("_key") != pl.col("_k")) & (pl.col("priority") == pl.col("_p")))
+    kept_as = first.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
+    differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"_{c}")) for c in _CONTENT])
+    conflicts = with_id.join(kept_as, on="id").filter(differs & (pl.col("priority") == pl.col("_p")))
     diags = [
         Diagnostic(
             code=Code.DUPLICATE_ID,
@@ -365,17 +368,18 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
             source=SourceRef(r["file"], r["line"]),
             hint="ids must be unique; give one of the rows another id",
         )
-        for r in conflicts.iter_rows(named=True)
+        for r in conflicts.select("id", "file", "line", "_f", "_l").iter_rows(named=True)
     ]
-    no_id = good.filter(pl.col("id").is_null()).with_columns(_k=pl.int_range(pl.len()).over("_key", "order", order_by="line") + 1)
-    counts = no_id.group_by("_key", "order").agg(_n=pl.len()).sort("_key", "order")
-    counts = counts.with_columns(_prev=pl.col("_n").cum_max().shift(1).over("_key", order_by="order").fill_null(0))
-    no_id = no_id.join(counts.select("_key", "order", "_prev"), on=["_key", "order"])
+    # Without ids, the k-th copy of a row in a file is kept unless an earlier file already had k copies of it.
+    no_id = good.filter(pl.col("id").is_null()).with_columns(_k=pl.int_range(pl.len()).over(*_CONTENT, "order", order_by="line") + 1)
+    counts = no_id.group_by(*_CONTENT, "order").agg(_n=pl.len())
+    counts = counts.with_columns(_prev=pl.col("_n").cum_max().shift(1).over(*_CONTENT, order_by="order").fill_null(0))
+    no_id = no_id.join(counts.drop("_n"), on=[*_CONTENT, "order"], nulls_equal=True)
     keep_no_id = no_id.filter(pl.col("_k") > pl.col("_prev")).with_columns(id=pl.format("{}:{}", pl.col("file"), pl.col("line")))
     kept = pl.concat([first.select(good.columns), keep_no_id.select(good.columns)])
     dropped_ids = with_id.join(first.select("id", "order", "line"), on=["id", "order", "line"], how="anti")
     dropped = pl.concat([dropped_ids.select("order"), no_id.filter(pl.col("_k") <= pl.col("_prev")).select("order")])
-    return kept.drop("_key"), dropped, diags
+    return kept, dropped, diags
 
 
 def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Diagnostic]:
