@@ -354,13 +354,13 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     Rows are compared on their content columns themselves (not a hash), so two different rows are never
     taken for one.
     """
-    with_id = good.filter(pl.col("id").is_not_null()).sort(
-        "id", pl.col("priority"), "order", "line", descending=[False, True, False, False]
-    )
-    first = with_id.group_by("id", maintain_order=True).first()
-    kept_as = first.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
+    with_id = good.filter(pl.col("id").is_not_null())
+    # Only ids seen more than once need a choice; the highest priority wins, then the earliest file and line.
+    repeated = with_id.filter(pl.col("id").is_duplicated()).sort("priority", "order", "line", descending=[True, False, False])
+    chosen = repeated.unique("id", keep="first", maintain_order=True)
+    kept_as = chosen.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
     differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"_{c}")) for c in _CONTENT])
-    conflicts = with_id.join(kept_as, on="id").filter(differs & (pl.col("priority") == pl.col("_p")))
+    conflicts = repeated.join(kept_as, on="id").filter(differs & (pl.col("priority") == pl.col("_p")))
     diags = [
         Diagnostic(
             code=Code.DUPLICATE_ID,
@@ -370,6 +370,8 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
         )
         for r in conflicts.select("id", "file", "line", "_f", "_l").iter_rows(named=True)
     ]
+    dropped_ids = repeated.join(chosen.select("id", "order", "line"), on=["id", "order", "line"], how="anti")
+    first = with_id.join(dropped_ids.select("order", "line"), on=["order", "line"], how="anti")
     # Without ids, the k-th copy of a row in a file is kept unless an earlier file already had k copies of it.
     no_id = good.filter(pl.col("id").is_null()).with_columns(_k=pl.int_range(pl.len()).over(*_CONTENT, "order", order_by="line") + 1)
     counts = no_id.group_by(*_CONTENT, "order").agg(_n=pl.len())
@@ -377,7 +379,6 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     no_id = no_id.join(counts.drop("_n"), on=[*_CONTENT, "order"], nulls_equal=True)
     keep_no_id = no_id.filter(pl.col("_k") > pl.col("_prev")).with_columns(id=pl.format("{}:{}", pl.col("file"), pl.col("line")))
     kept = pl.concat([first.select(good.columns), keep_no_id.select(good.columns)])
-    dropped_ids = with_id.join(first.select("id", "order", "line"), on=["id", "order", "line"], how="anti")
     dropped = pl.concat([dropped_ids.select("order"), no_id.filter(pl.col("_k") <= pl.col("_prev")).select("order")])
     return kept, dropped, diags
 
