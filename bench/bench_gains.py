@@ -24,7 +24,7 @@ from taxlots import pipeline  # noqa: E402
 from taxlots.lots.methods import Method  # noqa: E402
 from taxlots.lots.pool import Scope  # noqa: E402
 from taxlots.reports.files import write_atomic, write_csv  # noqa: E402
-from taxlots.reports.gains import HEADER, gain_rows  # noqa: E402
+from taxlots.reports.gains import HEADER, Tally, iter_gain_rows  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 LEDGER_HEADER = "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note\n"
@@ -91,13 +91,14 @@ def main() -> int:
     start = time.perf_counter()
     run = pipeline.run([str(path)], method=Method(args.method), scope=Scope(args.scope), zone=ZoneInfo("UTC"))
     matched = time.perf_counter()
-    rows = gain_rows(run.result.disposals)
-    write_atomic(DATA / "gains.csv", lambda fh: write_csv(fh, HEADER, (r.cells() for r in rows)))
+    tally = Tally()
+    rows = (r.cells() for r in tally.count(iter_gain_rows(run.result.disposals)))
+    write_atomic(DATA / "gains.csv", lambda fh: write_csv(fh, HEADER, rows))
     done = time.perf_counter()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     events = run.ledger.frame.height
     errors = sum(1 for d in run.diagnostics if d.severity == "error")
-    print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {len(rows)} gain rows, {errors} errors")
+    print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {tally.rows} gain rows, {errors} errors")
     print(
         f"read+match {matched - start:.2f} s, report {done - matched:.2f} s, total {done - start:.2f} s "
         f"({events / (done - start):,.0f} rows/s), peak RSS {rss_mb:,.0f} MB"

@@ -8,10 +8,11 @@ foots. A slice that no lot covered (a shortfall) has lot ``MISSING``, no acquisi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from taxlots.model.lots import Disposal, Income
 from taxlots.model.money import ZERO, cents, decimal_context, plain
@@ -20,8 +21,9 @@ HEADER = ("disposal_id", "lot_id", "wallet", "asset", "quantity", "date_acquired
 MISSING_LOT = "MISSING"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GainRow:
+class GainRow(NamedTuple):
+    """One (disposal, lot) row; money in cents. A NamedTuple: a million of them are made per run."""
+
     disposal_id: str
     lot_id: str
     wallet: str
@@ -29,9 +31,9 @@ class GainRow:
     quantity: Decimal
     date_acquired: date | None
     date_sold: date
-    proceeds: Decimal  # cents
-    cost_basis: Decimal  # cents
-    gain: Decimal  # cents
+    proceeds: Decimal
+    cost_basis: Decimal
+    gain: Decimal
     long_term: bool
 
     @property
@@ -63,30 +65,25 @@ def _split(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
 
 def disposal_rows(d: Disposal) -> list[GainRow]:
     """The rows of one disposal."""
-    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
-    basis = _split(d.basis, [s.basis for s in d.slices])
-    return [
-        GainRow(
-            disposal_id=d.id,
-            lot_id=s.lot_id or MISSING_LOT,
-            wallet=d.wallet,
-            asset=d.asset,
-            quantity=s.quantity,
-            date_acquired=s.acquired_date,
-            date_sold=d.sold_date,
-            proceeds=p,
-            cost_basis=b,
-            gain=p - b,
-            long_term=s.long_term,
-        )
-        for s, p, b in zip(d.slices, proceeds, basis, strict=True)
-    ]
+    with decimal_context():
+        proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
+        basis = _split(d.basis, [s.basis for s in d.slices])
+        return [
+            GainRow(d.id, s.lot_id or MISSING_LOT, d.wallet, d.asset, s.quantity, s.acquired_date, d.sold_date, p, b, p - b, s.long_term)
+            for s, p, b in zip(d.slices, proceeds, basis, strict=True)
+        ]
+
+
+def iter_gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> Iterator[GainRow]:
+    """Every (disposal, lot) row, in disposal order; only disposals sold in ``year`` when it is given."""
+    for d in disposals:
+        if year is None or d.sold_date.year == year:
+            yield from disposal_rows(d)
 
 
 def gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> list[GainRow]:
-    """Every (disposal, lot) row, in disposal order; only disposals sold in ``year`` when it is given."""
-    with decimal_context():
-        return [row for d in disposals if year is None or d.sold_date.year == year for row in disposal_rows(d)]
+    """:func:`iter_gain_rows` as a list."""
+    return list(iter_gain_rows(disposals, year))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,9 +91,6 @@ class Totals:
     proceeds: Decimal = ZERO
     cost_basis: Decimal = ZERO
     gain: Decimal = ZERO
-
-    def add(self, row: GainRow) -> Totals:
-        return Totals(proceeds=self.proceeds + row.proceeds, cost_basis=self.cost_basis + row.cost_basis, gain=self.gain + row.gain)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,14 +110,39 @@ class Summary:
         )
 
 
-def summarize(rows: list[GainRow], income: Iterable[Income], year: int | None = None) -> Summary:
-    """Short- and long-term totals of the rows (so they match the file to the cent) and income in USD."""
-    short, long = Totals(), Totals()
-    with decimal_context():
-        for row in rows:
-            if row.long_term:
-                long = long.add(row)
-            else:
-                short = short.add(row)
-        earned = sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO)
-    return Summary(short=short, long=long, income=cents(earned), disposals=len({r.disposal_id for r in rows}), rows=len(rows))
+class Tally:
+    """Short- and long-term totals of the rows that pass through :meth:`count` (so a summary matches its file)."""
+
+    def __init__(self) -> None:
+        self.sums = {False: [ZERO, ZERO, ZERO], True: [ZERO, ZERO, ZERO]}  # by long_term: proceeds, basis, gain
+        self.rows = 0
+        self.disposals = 0
+        self._last = ""
+
+    def count(self, rows: Iterable[GainRow]) -> Iterator[GainRow]:
+        """Yield the rows unchanged, adding each to the totals (a disposal's rows come together)."""
+        with decimal_context():
+            for row in rows:
+                sums = self.sums[row.long_term]
+                sums[0] += row.proceeds
+                sums[1] += row.cost_basis
+                sums[2] += row.gain
+                self.rows += 1
+                if row.disposal_id != self._last:
+                    self.disposals, self._last = self.disposals + 1, row.disposal_id
+                yield row
+
+    def summary(self, income: Iterable[Income], year: int | None = None) -> Summary:
+        """The totals so far, with the USD income received in ``year`` (or in all years)."""
+        with decimal_context():
+            earned = cents(sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO))
+        short, long = (Totals(proceeds=p, cost_basis=b, gain=g) for p, b, g in (self.sums[False], self.sums[True]))
+        return Summary(short=short, long=long, income=earned, disposals=self.disposals, rows=self.rows)
+
+
+def summarize(rows: Iterable[GainRow], income: Iterable[Income], year: int | None = None) -> Summary:
+    """Short- and long-term totals of ``rows`` and the income received in ``year``."""
+    tally = Tally()
+    for _ in tally.count(rows):
+        pass
+    return tally.summary(income, year)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -53,7 +53,7 @@ def finish(run: Run) -> None:
         raise typer.Exit(1)
 
 
-def emit_csv(output: Path | None, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """Write to ``output`` atomically, or to standard output."""
 
     def write(fh: IO[str]) -> None:

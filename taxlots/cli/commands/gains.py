@@ -12,7 +12,7 @@ from taxlots.cli import render
 from taxlots.cli.commands.common import emit_csv, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.reports.gains import HEADER, gain_rows, summarize
+from taxlots.reports.gains import HEADER, Tally, iter_gain_rows
 
 YearOpt = Annotated[
     int | None, typer.Option("--year", help="Keep the disposals sold in this tax year (earlier lots still count).", show_default=False)
@@ -32,10 +32,11 @@ def gains(
 ) -> None:
     """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls)
-    rows = gain_rows(run.result.disposals, year)
-    emit_csv(output, HEADER, [r.cells() for r in rows])
+    tally = Tally()
+    rows = (row.cells() for row in tally.count(iter_gain_rows(run.result.disposals, year)))
+    emit_csv(output, HEADER, rows)
     console = Console(highlight=False, soft_wrap=True) if output else render.err
     title = f"Realized gains {year}" if year else "Realized gains"
-    render.summary(summarize(rows, run.result.income, year), console, f"{title} ({method}, {scope})")
+    render.summary(tally.summary(run.result.income, year), console, f"{title} ({method}, {scope})")
     if output:
-        console.print(f"Wrote {len(rows)} rows to {output}")
+        console.print(f"Wrote {tally.rows} rows to {output}")
