@@ -99,11 +99,15 @@ def expand_exponent(expr: pl.Expr) -> pl.Expr:
 
 
 def iso_utc(raw: pl.Expr) -> pl.Expr:
-    """Parse ISO 8601 (``T`` or space, optional fraction, ``Z``/offset/` UTC`, naive = UTC) into UTC."""
-    s = blank_to_null(raw)
-    s = pl.when(s.str.contains(r"^\d{4}-\d\d-\d\d$")).then(s + " 00:00:00").otherwise(s)
-    s = s.str.replace(r"(?i)\s*(Z|UTC)$", "+00:00").str.replace("T", " ")
-    s = pl.when(s.str.contains(r"[+-]\d\d:?\d\d$")).then(s).otherwise(s + "+00:00")
+    """Parse ISO 8601 (``T`` or space, optional fraction, ``Z``/offset/` UTC`, naive = UTC) into UTC.
+
+    A chain of single replacements: each step refers to the one before exactly once (a when/then that names
+    a sub-expression twice makes polars evaluate it twice, and nested, that grows exponentially).
+    """
+    s = raw.str.strip_chars()
+    s = s.str.replace(r"^(\d{4}-\d\d-\d\d)$", "${1} 00:00:00")  # a date alone is midnight
+    s = s.str.replace(r"(?i)\s*(Z|UTC)$", "+00:00").str.replace("T", " ", literal=True)
+    s = s.str.replace(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?)$", "${1}+00:00")  # naive = UTC
     return s.str.to_datetime("%Y-%m-%d %H:%M:%S%.f%z", strict=False, time_zone="UTC")
 
 
@@ -124,8 +128,7 @@ def timestamp_error(raw: pl.Expr, parsed: pl.Expr, label: str, expected: str) ->
 
 def join_errors(*errors: pl.Expr) -> pl.Expr:
     """All of a row's error messages, joined by ``"; "``; null when there are none."""
-    joined = pl.concat_str(list(errors), separator="; ", ignore_nulls=True)
-    return pl.when(joined == "").then(None).otherwise(joined)
+    return pl.concat_str(list(errors), separator="; ", ignore_nulls=True).replace("", None)
 
 
 def asset_code(expr: pl.Expr, aliases: Mapping[str, str] | None = None) -> pl.Expr:
