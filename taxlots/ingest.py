@@ -443,13 +443,13 @@ def _fill_reports(
     """Per-file counts, date range, assets and wallets; and one info line per kind of skipped row."""
     diags: list[Diagnostic] = []
     for (order,), part in allrows.group_by("order", maintain_order=True):
-        reports[int(order)].rows = part.filter(pl.col("skip").is_null()).height  # type: ignore[call-overload]
+        reports[int(order)].rows = part.filter(pl.col("skip").is_null()).height
     for (order,), part in bad.group_by("order", maintain_order=True):
-        reports[int(order)].errors = part.height  # type: ignore[call-overload]
+        reports[int(order)].errors = part.height
     for (order,), part in dropped.group_by("order", maintain_order=True):
-        reports[int(order)].duplicates = part.height  # type: ignore[call-overload]
+        reports[int(order)].duplicates = part.height
     for (order, reason), part in skipped.sort("order", "line").group_by("order", "skip", maintain_order=True):
-        report = reports[int(order)]  # type: ignore[call-overload]
+        report = reports[int(order)]
         report.skipped[str(reason)] = part.height
         diags.append(
             Diagnostic(
@@ -460,7 +460,7 @@ def _fill_reports(
             )
         )
     for (order,), part in kept.group_by("order", maintain_order=True):
-        report = reports[int(order)]  # type: ignore[call-overload]
+        report = reports[int(order)]
         report.kept = part.height
         report.first, report.last = part["timestamp"].min(), part["timestamp"].max()  # type: ignore[assignment]
         assets = pl.concat([part["sent_asset"], part["received_asset"], part["fee_asset"]]).drop_nulls().unique().sort()

@@ -14,7 +14,7 @@ from taxlots.lots.engine import Config, match
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
-from taxlots.model.lots import MatchResult
+from taxlots.model.lots import MatchResult, Selection
 
 
 @dataclass(slots=True)
@@ -49,7 +49,7 @@ def run(
     """
     ledger = ingest.load(paths, tz="UTC")
     diagnostics = list(ledger.diagnostics)
-    selections = {}
+    selections: dict[str, tuple[Selection, ...]] = {}
     if method is Method.SPECIFIC:
         if lots_file is None:
             diagnostics.append(

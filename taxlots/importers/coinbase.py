@@ -98,7 +98,10 @@ def _layout(ctx: Context) -> dict[str, str | None]:
     """The names of this header's columns (they differ by version); ``fiat`` is v1's currency prefix."""
     cols = set(ctx.header)
     fiat = next((c[: -len(" subtotal")] for c in ctx.header if len(c) == 12 and c.endswith(" subtotal")), None)
-    pick = lambda *names: next((n for n in names if n and n in cols), None)  # noqa: E731
+
+    def pick(*names: str) -> str | None:
+        return next((n for n in names if n and n in cols), None)
+
     return {
         "currency": pick("price currency", "spot price currency"),
         "fiat": fiat.upper() if fiat and "subtotal" not in cols else None,

@@ -58,8 +58,10 @@ def _derive() -> dict[str, pl.Expr]:
     parts = product.str.extract_groups(r"^([A-Z0-9]+)-([A-Z0-9]+)$")
     fee_dec, total = ex.as_decimal(pl.coalesce(fee, pl.lit("0"))), ex.as_decimal(pl.col("_total"))
     side_err = pl.when(side.is_null()).then(pl.lit("side is blank; expected BUY or SELL")).when(~side.is_in(["BUY", "SELL"]))
-    product_err = pl.when(product.is_null()).then(pl.lit("product is blank; expected BASE-QUOTE (BTC-USD)"))
-    product_err = product_err.when(parts.struct.field("1").is_null()).then(pl.format("product '{}' is not BASE-QUOTE (BTC-USD)", product))
+    product_err = (
+        pl.when(product.is_null()).then(pl.lit("product is blank; expected BASE-QUOTE (BTC-USD)"))
+        .when(parts.struct.field("1").is_null()).then(pl.format("product '{}' is not BASE-QUOTE (BTC-USD)", product))
+    )  # fmt: skip
     errors = [
         ex.timestamp_error(pl.col("created at"), pl.col("_ts"), "created at", "an ISO 8601 UTC time (2021-03-15T14:02:11.418Z)"),
         side_err.then(pl.format("side '{}' is not BUY or SELL", pl.col("side").str.strip_chars())),
