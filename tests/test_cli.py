@@ -181,3 +181,14 @@ def test_every_command_has_help() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.stdout
+
+
+def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    src = write(tmp_path, LEDGER)
+    result = runner.invoke(app, ["gains", str(src), "-o", str(tmp_path / "missing" / "gains.csv")])
+    assert result.exit_code == 1
+    assert "cannot write: No such file or directory" in result.stderr
+    assert "Traceback" not in result.output
+    imported = runner.invoke(app, ["import", str(src), "-o", str(tmp_path / "missing" / "ledger.csv")])
+    assert imported.exit_code == 1
+    assert "cannot write" in imported.stderr

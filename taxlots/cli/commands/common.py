@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -62,4 +63,15 @@ def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence
     if output is None:
         write(sys.stdout)
     else:
-        write_atomic(output, write)
+        with cannot_write(output):
+            write_atomic(output, write)
+
+
+@contextmanager
+def cannot_write(output: Path | str) -> Iterator[None]:
+    """Turn a failure to write ``output`` into a one-line error and exit status 1 (nothing is left behind)."""
+    try:
+        yield
+    except OSError as err:
+        render.err.print(f"{output}: [bold red]error[/] cannot write: {err.strerror or err}")
+        raise typer.Exit(1) from None

@@ -10,7 +10,7 @@ from rich.console import Console
 from taxlots import ingest
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv
+from taxlots.cli.commands.common import cannot_write, emit_csv
 from taxlots.model.diagnostics import Code, has_errors, sort_key
 
 
@@ -65,7 +65,8 @@ def import_(inputs: o.Inputs, *, output: OutLedger) -> None:
     render.diagnostics(diags)
     if has_errors(diags):
         raise typer.Exit(1)
-    ingest.write_ledger(ledger.frame, output)
+    with cannot_write(output):
+        ingest.write_ledger(ledger.frame, output)
     dropped = sum(r.duplicates for r in ledger.files)
     skipped = sum(sum(r.skipped.values()) for r in ledger.files)
     Console(highlight=False, soft_wrap=True).print(
