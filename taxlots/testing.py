@@ -64,7 +64,7 @@ def ledger(text: str) -> list[LedgerRow]:
         if content:
             rows.append(_parse_line(content, number))
     rows.sort(key=lambda r: (r.timestamp, r.source.line))
-    return [LedgerRow(**{**{f: getattr(r, f) for f in r.__dataclass_fields__}, "seq": seq}) for seq, r in enumerate(rows)]
+    return [r._replace(seq=seq) for seq, r in enumerate(rows)]
 
 
 def selections(text: str) -> dict[str, tuple[Selection, ...]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from taxlots.model.source import SourceRef
 
@@ -39,20 +39,21 @@ class Kind(StrEnum):
     SPEND = "spend"  # paid for goods or services: a disposal at usd_value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LedgerRow:
-    """One event of the unified ledger.
+class LedgerRow(NamedTuple):
+    """One event of the unified ledger (immutable; a NamedTuple because a run makes a million of them).
 
     ``seq`` is the row's stable position (timestamp, then input file order, then line): every sort in the
     project ends on it, so the same input always gives the same output. ``timestamp`` is timezone-aware UTC.
     Quantities are positive; ``sent_*`` leaves ``wallet``, ``received_*`` arrives (in ``to_wallet`` for a
-    transfer), and ``fee_*`` leaves ``wallet`` in addition to ``sent_qty``.
+    transfer), and ``fee_*`` leaves ``wallet`` in addition to ``sent_qty``. Build it with keywords.
     """
 
     seq: int
     timestamp: datetime
     wallet: str
     kind: Kind
+    id: str
+    source: SourceRef
     sent_asset: str | None = None
     sent_qty: Decimal | None = None
     received_asset: str | None = None
@@ -61,6 +62,4 @@ class LedgerRow:
     fee_qty: Decimal | None = None
     usd_value: Decimal | None = None
     to_wallet: str | None = None
-    id: str
     note: str = ""
-    source: SourceRef

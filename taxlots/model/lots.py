@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.source import SourceRef
@@ -28,9 +29,11 @@ class Lot:
         return self.basis / self.quantity
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LotSlice:
-    """The part of one lot that a disposal used. ``lot_id`` is None for a shortfall (no lot covered it)."""
+class LotSlice(NamedTuple):
+    """The part of one lot that a disposal used. ``lot_id`` is None for a shortfall (no lot covered it).
+
+    Immutable; a NamedTuple because a run makes one or more per disposal.
+    """
 
     lot_id: str | None
     quantity: Decimal
@@ -39,9 +42,8 @@ class LotSlice:
     long_term: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Disposal:
-    """A sale, a trade's given-up side, a spend or a fee paid in property.
+class Disposal(NamedTuple):
+    """A sale, a trade's given-up side, a spend or a fee paid in property (immutable; a NamedTuple for speed).
 
     ``proceeds`` is exact (never rounded here); the slices cover ``quantity`` exactly. ``missing_basis`` is
     True when the pool held too little and the last slice has no lot.
