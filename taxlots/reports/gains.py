@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import NamedTuple
 
 from taxlots.model.lots import Disposal, Income
@@ -66,19 +67,28 @@ def _split(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
 def disposal_rows(d: Disposal) -> list[GainRow]:
     """The rows of one disposal."""
     with decimal_context():
-        proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
-        basis = _split(d.basis, [s.basis for s in d.slices])
-        return [
-            GainRow(d.id, s.lot_id or MISSING_LOT, d.wallet, d.asset, s.quantity, s.acquired_date, d.sold_date, p, b, p - b, s.long_term)
-            for s, p, b in zip(d.slices, proceeds, basis, strict=True)
-        ]
+        return _rows(d)
 
 
-def iter_gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> Iterator[GainRow]:
-    """Every (disposal, lot) row, in disposal order; only disposals sold in ``year`` when it is given."""
-    for d in disposals:
-        if year is None or d.sold_date.year == year:
-            yield from disposal_rows(d)
+def _rows(d: Disposal) -> list[GainRow]:
+    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
+    basis = _split(d.basis, [s.basis for s in d.slices])
+    return [
+        GainRow(d.id, s.lot_id or MISSING_LOT, d.wallet, d.asset, s.quantity, s.acquired_date, d.sold_date, p, b, p - b, s.long_term)
+        for s, p, b in zip(d.slices, proceeds, basis, strict=True)
+    ]
+
+
+def iter_gain_rows(disposals: Iterable[Disposal], year: int | None = None, batch: int = 4096) -> Iterator[GainRow]:
+    """Every (disposal, lot) row, in disposal order; only disposals sold in ``year`` when it is given.
+
+    Rows are computed ``batch`` disposals at a time inside the Decimal context, and yielded outside it.
+    """
+    chosen = (d for d in disposals if year is None or d.sold_date.year == year)
+    while chunk := list(islice(chosen, batch)):
+        with decimal_context():
+            rows = [row for d in chunk for row in _rows(d)]
+        yield from rows
 
 
 def gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> list[GainRow]:
