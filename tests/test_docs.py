@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from taxlots.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,3 +30,11 @@ def test_readme_names_every_command_and_the_ledger_header() -> None:
 
 def test_every_command_has_help_text() -> None:
     assert all(command.callback is not None and command.callback.__doc__ for command in app.registered_commands)
+
+
+def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("## Library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines()[0].startswith("kr-0101 ")  # the sample's first disposal
