@@ -348,6 +348,37 @@ def _judge(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([rows.filter(~pl.col("_broken")), suspect.with_columns(error=messages)]).drop("_broken")
 
 
+def _covered(rows: pl.DataFrame, importers: tuple[ModuleType, ...]) -> pl.DataFrame:
+    """Skip rows that an authoritative export records under other ids (see ``AUTHORITATIVE`` in ``base``).
+
+    For each ``event_class``, the span from the first to the last authoritative row is taken as covered
+    (from the start of the first row's second: other exports may drop the fraction): other exports' rows of
+    that class inside it are counted skips naming the file that covers them.
+    """
+    authority = {imp.NAME: tuple(getattr(imp, "AUTHORITATIVE", ())) for imp in importers}
+    classes = {c for names in authority.values() for c in names}
+    if not classes:
+        return rows
+    prefix = pl.col("event_class").str.split(":").list.first()
+    clean = pl.col("error").is_null() & pl.col("skip").is_null() & prefix.is_in(list(classes))
+    is_authority = pl.lit(False)
+    for name, owned in authority.items():
+        if owned:
+            is_authority = is_authority | ((pl.col("importer") == name) & prefix.is_in(list(owned)))
+    rows = rows.with_columns(_auth=clean & is_authority, _other=clean & ~is_authority)
+    spans = (
+        rows.filter(pl.col("_auth"))
+        .group_by("event_class")
+        .agg(_from=pl.col("timestamp").min().dt.truncate("1s"), _to=pl.col("timestamp").max(), _by=pl.col("file").sort().first())
+    )
+    if spans.is_empty():
+        return rows.drop("_auth", "_other")
+    rows = rows.join(spans, on="event_class", how="left", maintain_order="left")
+    inside = pl.col("_other") & pl.col("timestamp").is_between(pl.col("_from"), pl.col("_to"))
+    reason = pl.format("covered by {} (the authoritative export of these trades)", pl.col("_by"))
+    return rows.with_columns(skip=pl.when(inside).then(reason).otherwise(pl.col("skip"))).drop("_auth", "_other", "_from", "_to", "_by")
+
+
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
     """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``.
 
@@ -425,7 +456,7 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
         received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
     )
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
-    allrows = _judge(allrows)
+    allrows = _covered(_judge(allrows), importers)
     importer_of = {r.path: r.importer for r in reports}
     bad = allrows.filter(pl.col("error").is_not_null())
     skipped = allrows.filter(pl.col("skip").is_not_null())

@@ -12,6 +12,11 @@ An importer is a module that exports:
 - optionally ``PRIORITY`` (int, default 0): when two exports describe the same event under the same
   ``id`` (Kraken trades and ledgers), the row from the importer with the higher priority is kept.
 - optionally ``claims(header) -> bool``: a further check on top of the signatures.
+- optionally ``AUTHORITATIVE`` (tuple of event classes): this export is the authoritative record of those
+  classes of event. Rows of such a class from another export (``event_class`` ``"<class>:<key>"``, e.g.
+  ``"coinbase-advanced-trade:ETH-USDC"``) that fall within the time span an authoritative file covers for the
+  same key are counted skips: the same trades listed under other ids (Coinbase's retail history lists the
+  Advanced Trade fills that the fills report lists again).
 
 The unified schema (:data:`UNIFIED_SCHEMA`) has the generic ledger's columns, with quantities and money as
 canonical decimal strings (``"1234.5"``, never a float), ``timestamp`` as UTC datetimes, and two more:
@@ -47,6 +52,7 @@ UNIFIED_SCHEMA: dict[str, pl.DataType] = {
     "note": pl.String(),
     "error": pl.String(),
     "skip": pl.String(),
+    "event_class": pl.String(),
 }
 
 

@@ -261,6 +261,10 @@ def _one_row_events() -> dict[str, pl.Expr]:
         "note": pl.col("_note"),
         "error": ex.join_errors(pl.col("_err"), convert_err, quote_err),
         "skip": pl.when(k == "internal").then(pl.format("internal move within Coinbase ({})", pl.col("_type"))),
+        # Advanced Trade rows repeat fills that a fills report lists authoritatively (see coinbase_pro)
+        "event_class": pl.when(pl.col("_type").str.contains(r"(?i)^advanced?\s+trade")).then(
+            pl.format("coinbase-advanced-trade:{}", notes.str.extract(r"\bon\s+([A-Za-z0-9]+-[A-Za-z0-9]+)\b", 1).str.to_uppercase())
+        ),
     }
 
 

@@ -31,6 +31,9 @@ NAME = "coinbase-pro-fills"
 TITLE = "Coinbase Pro / Advanced fills CSV"
 WALLET = "Coinbase"
 
+#: The fills report is the authoritative record of Advanced Trade fills, which the retail history repeats.
+ADVANCED_TRADE = "coinbase-advanced-trade"
+AUTHORITATIVE = (ADVANCED_TRADE,)
 _GDAX = ("trade id", "product", "side", "created at", "size", "size unit", "price", "fee", "total", "price/fee/total unit")
 SIGNATURES = (("portfolio", *_GDAX), _GDAX)
 
@@ -99,6 +102,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
                 id=pl.when(trade_id.is_not_null() & product.is_not_null()).then(pl.format("coinbase-pro:{}:{}", product, trade_id)),
                 note=pl.format("{} {} at {}", pl.col("_side"), product, ex.blank_to_null(pl.col("price"))).fill_null(""),
                 error=pl.col("_error"),
+                event_class=pl.format("{}:{}", pl.lit(ADVANCED_TRADE), product),
             )
         )
     )

@@ -158,3 +158,35 @@ def test_only_coinbase_pro_claims_its_files(path: Path) -> None:
     found, diag = ingest.sniff(str(path), importers=(coinbase, coinbase_pro, generic))
     assert diag is None and found is not None
     assert found.importer is coinbase_pro
+
+
+def test_retail_advanced_trade_rows_covered_by_a_fills_report_count_once(tmp_path: Path) -> None:
+    retail = tmp_path / "retail.csv"
+    retail.write_text(
+        "ID,Timestamp,Transaction Type,Asset,Quantity Transacted,Price Currency,Price at Transaction,Subtotal,"
+        "Total (inclusive of fees and/or spread),Fees and/or Spread,Notes\n"
+        # inside the fills report's ETH-USDC span: the same trade again, under another id -> skipped
+        '6660000000000000000000a1,2024-06-11 09:05:44 UTC,Advanced Trade Sell,ETH,-0.5,USD,"$3,502.10","-$1,751.05",'
+        '"-$1,743.35",$7.70,Sold 0.5 ETH for 1743.35 USDC on ETH-USDC at 3502.1 USDC/ETH\n'
+        # before the span: kept
+        '6660000000000000000000a2,2024-01-02 10:00:00 UTC,Advanced Trade Buy,ETH,0.1,USD,"$2,300.00",$230.00,'
+        "$230.23,$0.23,Bought 0.1 ETH for 230.23 USDC on ETH-USDC at 2300 USDC/ETH\n"
+        # another product, which the fills report does not cover: kept
+        '6660000000000000000000a3,2024-06-11 09:10:00 UTC,Advanced Trade Buy,BTC,0.01,USD,"$67,000.00",$670.00,'
+        "$670.67,$0.67,Bought 0.01 BTC for 670.67 USD on BTC-USD at 67000 USD/BTC\n"
+    )
+    fills = tmp_path / "fills.csv"
+    fills.write_text(
+        "portfolio,trade id,product,side,created at,size,size unit,price,fee,total,price/fee/total unit\n"
+        "default,900001,ETH-USDC,SELL,2024-06-11T09:05:44.120Z,0.5,ETH,3502.10,7.70,1743.35,USDC\n"
+        "default,900002,ETH-USDC,BUY,2024-06-20T12:00:00.000Z,0.2,ETH,3400.00,0.68,-680.68,USDC\n"
+    )
+    ledger = ingest.load([str(retail), str(fills)], importers=(coinbase, coinbase_pro))
+    assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
+    assert [r.id for r in ledger.rows()] == [
+        "coinbase:6660000000000000000000a2",
+        "coinbase-pro:ETH-USDC:900001",
+        "coinbase:6660000000000000000000a3",
+        "coinbase-pro:ETH-USDC:900002",
+    ]
+    assert ledger.files[0].skipped == {f"covered by {fills} (the authoritative export of these trades)": 1}
