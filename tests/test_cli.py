@@ -192,3 +192,11 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     imported = runner.invoke(app, ["import", str(src), "-o", str(tmp_path / "missing" / "ledger.csv")])
     assert imported.exit_code == 1
     assert "cannot write" in imported.stderr
+
+
+def test_version() -> None:
+    from taxlots import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"taxlots {__version__}\n"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from taxlots import __version__
 from taxlots.cli.commands.gains import gains
 from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
@@ -17,6 +20,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"taxlots {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
+) -> None:
+    """Exact, auditable US tax-lot reports from crypto exchange exports."""
+
+
 app.command("detect")(detect)
 app.command("import")(import_)
 app.command("gains")(gains)
