@@ -89,8 +89,9 @@ def plain_decimal(expr: pl.Expr) -> pl.Expr:
 
     For Decimal values (and strings without an exponent); null stays null.
     """
-    s = expr.cast(pl.String)
-    return pl.when(s.str.contains(r"\.")).then(s.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(s)
+    # one chain of replacements (a when/then naming ``s`` twice would evaluate it twice): trailing zeros go
+    # only after a decimal point, then a point left bare
+    return expr.cast(pl.String).str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", "")
 
 
 def expand_exponent(expr: pl.Expr) -> pl.Expr:

@@ -117,11 +117,6 @@ def number_error(raw: pl.Expr, label: str) -> pl.Expr:
     )
 
 
-def plain(value: pl.Expr) -> pl.Expr:
-    """A Decimal as a plain string without trailing zeros (``1.500000`` -> ``1.5``)."""
-    return value.cast(pl.String).str.strip_chars_end("0").str.strip_chars_end(".")
-
-
 def _types(lf: pl.LazyFrame) -> pl.LazyFrame:
     """One row per distinct (type, subtype): the action, the note and the message for an unknown one."""
     kind = ex.blank_to_null(pl.col("type")).str.to_lowercase().fill_null("")
@@ -263,12 +258,12 @@ def _trade_row() -> list[pl.Expr]:
         wallet=pl.lit(WALLET),
         type=pl.lit("trade"),
         sent_asset=pl.col("_sent"),
-        sent_qty=plain(pl.col("_sent_qty")),
+        sent_qty=ex.plain_decimal(pl.col("_sent_qty")),
         received_asset=pl.col("_recv"),
-        received_qty=plain(pl.col("_recv_qty")),
+        received_qty=ex.plain_decimal(pl.col("_recv_qty")),
         fee_asset=pl.col("_fee_asset"),
-        fee_qty=plain(pl.col("_fee_q")),
-        usd_value=pl.when(~usd_side & (pl.col("_usd_missing") == 0)).then(plain(pl.col("_usd"))),
+        fee_qty=ex.plain_decimal(pl.col("_fee_q")),
+        usd_value=pl.when(~usd_side & (pl.col("_usd_missing") == 0)).then(ex.plain_decimal(pl.col("_usd"))),
         id=pl.format("kraken:{}", "refid"),
         note=pl.when(pl.col("_lo") == pl.col("_hi")).then("_lo").otherwise(pl.format("{}/{}", "_hi", "_lo")),
     )
@@ -287,7 +282,7 @@ def _group_errors(groups: pl.LazyFrame, per_asset: pl.LazyFrame, fees: pl.LazyFr
         fees.join(refid, on="refid", how="semi")
         .sort("_fee_asset")
         .group_by("refid")
-        .agg(_d=pl.format("{} {}", "_fee_asset", plain(pl.col("_fee_d"))).str.join(", "))
+        .agg(_d=pl.format("{} {}", "_fee_asset", ex.plain_decimal(pl.col("_fee_d"))).str.join(", "))
     )
     named = [pl.when(pl.col(c) == "").then(pl.lit("nothing")).otherwise(c) for c in ("_s", "_r")]
     sides = pl.format("refid {} does not resolve into exactly one sent and one received asset (sent: {}; received: {})", "refid", *named)
