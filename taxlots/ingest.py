@@ -327,6 +327,7 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
     rules += _need(Kind.WITHDRAWAL, "sent_asset") + _forbid(Kind.WITHDRAWAL, "received_asset")
     rules += _need(Kind.INCOME, "received_asset") + _forbid(Kind.INCOME, "sent_asset")
     rules += _need(Kind.SPEND, "sent_asset") + _forbid(Kind.SPEND, "received_asset")
+    rules += _need(Kind.FEE, "sent_asset") + _forbid(Kind.FEE, "received_asset")
     rules += _need(Kind.TRANSFER, "sent_asset", "to_wallet")
     is_transfer = typ == "transfer"
     rules.append((is_transfer & (pl.col("to_wallet") == pl.col("wallet")), pl.lit("a transfer's to_wallet is its wallet")))

@@ -19,7 +19,8 @@ An importer is a module that exports:
   Advanced Trade fills that the fills report lists again).
 
 The unified schema (:data:`UNIFIED_SCHEMA`) has the generic ledger's columns, with quantities and money as
-canonical decimal strings (``"1234.5"``, never a float), ``timestamp`` as UTC datetimes, and two more:
+canonical decimal strings (``"1234.5"``, never a float), ``timestamp`` as UTC datetimes, ``tx_hash`` and
+``address`` for what an export says of a deposit or withdrawal (transfer matching uses them), and two more:
 ``error`` (why the row cannot be understood; it becomes an error naming the file and line) and ``skip``
 (why the row is deliberately left out, such as a pending duplicate or a totals line; skips are counted
 and reported, never silent). ``id`` is the exchange's own identifier, prefixed with the exchange
@@ -53,6 +54,8 @@ UNIFIED_SCHEMA: dict[str, pl.DataType] = {
     "error": pl.String(),
     "skip": pl.String(),
     "event_class": pl.String(),
+    "tx_hash": pl.String(),  # a deposit's or withdrawal's chain transaction id, when the export has it
+    "address": pl.String(),  # the chain address it went to or came from
 }
 
 

@@ -435,13 +435,15 @@ class _Run:
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
     def spend(self, row: LedgerRow) -> None:
+        """A spend, or a fee paid in property on a row of its own: a disposal of the units at ``usd_value``."""
         asset, qty = row.sent_asset, row.sent_qty
         assert asset is not None and qty is not None
+        what = "fee" if row.kind is Kind.FEE else "spend"
         if row.usd_value is None:
-            self.unpriced(row, f"spend of {plain(qty)} {asset} needs a price", "the USD value of what was paid for")
+            self.unpriced(row, f"{what} of {plain(qty)} {asset} needs a price", "the USD value of what was paid for")
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH:
-            self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, "spend")
+            self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, what)
         self.pay_fee(row, fee, None)
 
     def finish(self) -> MatchResult:
@@ -481,6 +483,7 @@ _BOOKERS = {
     Kind.TRANSFER: _Run.transfer,
     Kind.INCOME: _Run.income,
     Kind.SPEND: _Run.spend,
+    Kind.FEE: _Run.spend,
 }
 
 
