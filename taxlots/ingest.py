@@ -512,6 +512,8 @@ def _fill_reports(
 
 
 _ROW_COLUMNS = ("seq", *LEDGER_COLUMNS, "file", "line", "importer")  # the order to_rows unpacks
+#: Columns the transfer and price steps may add; absent ones are read as blank.
+_DECIDED = ("fee_usd", "acquired_at", "gift_fmv", "disposition", "price_source", "fee_source")
 
 
 def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
@@ -521,8 +523,20 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
     strings (wallets, assets, files) are interned, so a million rows stay lean.
     """
     kinds = {k.value: k for k in Kind}
-    for part in frame.select(_ROW_COLUMNS).iter_slices(batch):
-        for seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp in part.iter_rows():
+    missing = [
+        pl.lit(None, pl.Datetime("us", "UTC") if c == "acquired_at" else pl.String).alias(c) for c in _DECIDED if c not in frame.columns
+    ]
+    decided = frame.with_columns(missing).select(_DECIDED)
+    for part, extra in zip(frame.select(_ROW_COLUMNS).iter_slices(batch), decided.iter_slices(batch), strict=True):
+        rows = zip(part.iter_rows(), extra.iter_rows(), strict=True)
+        for (seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp), (
+            fusd,
+            acq,
+            gfmv,
+            disp,
+            psrc,
+            fsrc,
+        ) in rows:
             yield LedgerRow(
                 seq=seq,
                 timestamp=ts,
@@ -539,6 +553,12 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
                 id=rid,
                 note=note or "",
                 source=SourceRef(intern(file), line, intern(imp)),
+                fee_usd=None if fusd is None else Decimal(fusd),
+                acquired_at=acq,
+                gift_fmv=None if gfmv is None else Decimal(gfmv),
+                disposition=disp or "",
+                price_source=psrc and intern(psrc) or "",
+                fee_source=fsrc and intern(fsrc) or "",
             )
 
 

@@ -59,6 +59,7 @@ class Disposal(NamedTuple):
     slices: tuple[LotSlice, ...]
     source: SourceRef
     missing_basis: bool = False
+    price_source: str = ""  # where the proceeds' USD value came from (export, override, file:<path>, ledger, peg)
 
     @property
     def basis(self) -> Decimal:
@@ -77,6 +78,8 @@ class Income:
     received_at: datetime
     received_date: date
     source: SourceRef
+    price_source: str = ""  # where ``usd_value`` came from
+    note: str = ""  # the export's own description (staking, airdrop, interest, ...)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
