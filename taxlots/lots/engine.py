@@ -13,7 +13,12 @@ How each kind of row is booked (``V`` is the row's USD value: the USD side of a 
   and opens a lot at that basis; ``spend`` disposes of the units for ``usd_value``.
 - ``transfer``: ``sent_qty - received_qty`` is the network fee, disposed of at the unit value of
   ``usd_value`` (the value of what was sent); under the per-wallet scope the received quantity's lots move
-  to ``to_wallet`` with their basis and original acquisition date, picked in the method's order.
+  to ``to_wallet`` with their basis and original acquisition date, picked in the method's order. With the
+  ``NetworkFee.BASIS`` policy the fee units (and a fee column in the sent asset) are not sold: they leave
+  their lots and their basis is added to the units that arrived, so the total basis stays the same.
+- a fee in a third asset is valued by ``fee_usd`` (the price step's value); a deposit may carry its own
+  acquisition time (``acquired_at``: a gift received keeps the donor's date, a declared purchase its date),
+  and a gift its fair market value at receipt (``gift_fmv``): see :meth:`_Run.gift_basis`.
 
 Computed shares of money (a lot's basis split, a fee priced from its row) are kept on a grain of 1e-18 USD
 (``money.share``), so a lot's parts add back to the whole exactly and sums never lose a digit.
@@ -34,8 +39,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from enum import StrEnum
 
-from taxlots.lots.holding import long_term_from, tax_date
+from taxlots.lots.holding import is_long, long_term_from, tax_date
 from taxlots.lots.methods import LotKey, Method, sort_key
 from taxlots.lots.pool import Scope, pool_key
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
@@ -50,20 +56,32 @@ _FROM_EXPORT = "; for an exchange export, write the ledger with 'taxlots import'
 _MICROSECOND = timedelta(microseconds=1)
 
 
+class NetworkFee(StrEnum):
+    """What the network fee of a transfer between the user's own wallets is (US_RULES §4: unsettled)."""
+
+    DISPOSAL = "disposal"  # the fee units are sold at their fair market value (gain or loss): the default
+    BASIS = "basis"  # no sale: the fee units' basis is added to the units that arrived
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
-    """How to match: the method, the pool scope, the taxpayer's zone for dates, and specific selections."""
+    """How to match: method, pool scope, tax zone, specific selections, network-fee policy, opening lots.
+
+    ``opening_lots`` are held before the first row (a year's closing lots, or the 2025 per-wallet allocation).
+    """
 
     method: Method = Method.FIFO
     scope: Scope = Scope.UNIVERSAL
     zone: tzinfo = UTC
     selections: Mapping[str, tuple[Selection, ...]] = field(default_factory=dict)
+    network_fee: NetworkFee = NetworkFee.DISPOSAL
+    opening_lots: tuple[Lot, ...] = ()
 
 
 class _Lot:
     """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``)."""
 
-    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "long_from", "seq", "key", "source")
+    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "long_from", "seq", "key", "source", "gift")
 
     def __init__(
         self,
@@ -78,11 +96,22 @@ class _Lot:
         seq: int,
         key: LotKey,
         source: SourceRef,
+        gift: _Gift | None = None,
     ) -> None:
         self.id, self.asset, self.wallet = id, asset, wallet
         self.quantity, self.basis = quantity, basis
         self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
         self.long_from = long_term_from(acquired_date)  # the first sale date on which these units are long-term
+        self.gift = gift
+
+
+class _Gift:
+    """A gift received: its fair market value at receipt for ``quantity`` units, and the day it was received."""
+
+    __slots__ = ("fmv", "quantity", "received")
+
+    def __init__(self, fmv: Decimal, quantity: Decimal, received: date) -> None:
+        self.fmv, self.quantity, self.received = fmv, quantity, received
 
 
 _Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantity, its basis
@@ -91,22 +120,25 @@ _Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantit
 class _Pool:
     """The open lots of one asset (in one wallet, under the per-wallet scope)."""
 
-    __slots__ = ("heap", "by_id", "total")
+    __slots__ = ("heap", "by_id", "total", "pushed")
 
     def __init__(self) -> None:
-        self.heap: list[tuple[LotKey, _Lot]] = []
+        self.heap: list[tuple[LotKey, int, _Lot]] = []  # the int breaks ties between an emptied lot and its successor
+        self.pushed = 0
         self.by_id: dict[str, _Lot] = {}
         self.total = ZERO
 
     def add(self, lot: _Lot) -> None:
+        """Add a lot (see :meth:`_Run.add_lot`, which first merges it with a part of it already here)."""
         self.total += lot.quantity
-        same = self.by_id.get(lot.id)
-        if same is not None:  # a lot moved back into a pool that still holds part of it: merge
-            same.quantity += lot.quantity
-            same.basis += lot.basis
-            return
         self.by_id[lot.id] = lot
-        heapq.heappush(self.heap, (lot.key, lot))
+        self.pushed += 1
+        heapq.heappush(self.heap, (lot.key, self.pushed, lot))
+
+    def discard(self, lot: _Lot) -> None:
+        """Empty ``lot`` (it leaves the heap lazily); its units are about to come back merged into a new lot."""
+        self.total -= lot.quantity
+        lot.quantity, lot.basis = ZERO, ZERO
 
     def take_from(self, lot: _Lot, quantity: Decimal) -> _Piece:
         """Take ``quantity`` (at most what it holds) out of ``lot``; basis in proportion."""
@@ -126,10 +158,11 @@ class _Pool:
         pieces: list[_Piece] = []
         heap = self.heap
         while quantity > 0 and heap:
-            lot = heap[0][1]
+            lot = heap[0][2]
             if lot.quantity == 0:
                 heapq.heappop(heap)
-                del self.by_id[lot.id]
+                if self.by_id.get(lot.id) is lot:
+                    del self.by_id[lot.id]
                 continue
             piece = self.take_from(lot, quantity)
             pieces.append(piece)
@@ -148,6 +181,8 @@ class _Run:
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.result = MatchResult()
         self.used_selections: set[str] = set()
+        for seq, lot in enumerate(config.opening_lots, start=-len(config.opening_lots)):  # before every row
+            self.add_lot(lot.id, lot.asset, lot.wallet, lot.quantity, lot.basis, lot.acquired_at, seq, lot.source)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def pool(self, asset: str, wallet: str) -> _Pool:
@@ -160,24 +195,47 @@ class _Run:
     def error(self, code: Code, message: str, row: LedgerRow, hint: str = "", severity: Severity = Severity.ERROR) -> None:
         self.result.diagnostics.append(Diagnostic(code=code, message=message, source=row.source, hint=hint, severity=severity))
 
-    def date(self, moment: datetime) -> date:
+    def tax_day(self, moment: datetime) -> date:
         return tax_date(moment, self.config.zone)
 
-    def open_lot(self, row: LedgerRow, asset: str, quantity: Decimal, basis: Decimal, wallet: str) -> _Lot:
-        acquired_us = (row.timestamp - _EPOCH) // _MICROSECOND
+    def open_lot(self, row: LedgerRow, asset: str, quantity: Decimal, basis: Decimal, wallet: str, gift: _Gift | None = None) -> _Lot:
+        """A new lot from ``row``: acquired when the row happened, or at its carried-over ``acquired_at``."""
+        acquired = row.acquired_at or row.timestamp
+        return self.add_lot(row.id, asset, wallet, quantity, basis, acquired, row.seq, row.source, gift)
+
+    def add_lot(
+        self,
+        id: str,
+        asset: str,
+        wallet: str,
+        quantity: Decimal,
+        basis: Decimal,
+        acquired: datetime,
+        seq: int,
+        source: SourceRef,
+        gift: _Gift | None = None,
+        acquired_date: date | None = None,
+    ) -> _Lot:
+        pool = self.pool(asset, wallet)
+        same = pool.by_id.get(id)
+        if same is not None and same.quantity > 0:  # part of a lot back in a pool that holds the rest: one lot again
+            quantity, basis = quantity + same.quantity, basis + same.basis
+            pool.discard(same)
+        acquired_us = (acquired - _EPOCH) // _MICROSECOND
         lot = _Lot(
-            id=row.id,
+            id=id,
             asset=asset,
             wallet=wallet,
             quantity=quantity,
             basis=basis,
-            acquired_at=row.timestamp,
-            acquired_date=self.date(row.timestamp),
-            seq=row.seq,
-            key=sort_key(self.config.method, acquired_us, row.seq, basis, quantity),
-            source=row.source,
+            acquired_at=acquired,
+            acquired_date=acquired_date or self.tax_day(acquired),
+            seq=seq,
+            key=sort_key(self.config.method, acquired_us, seq, basis, quantity),
+            source=source,
+            gift=gift,
         )
-        self.pool(asset, wallet).add(lot)
+        pool.add(lot)
         return lot
 
     def unpriced(self, row: LedgerRow, what: str, hint: str) -> None:
@@ -247,7 +305,15 @@ class _Run:
 
     # -- disposals and moves ---------------------------------------------------------------------------
     def dispose(
-        self, row: LedgerRow, asset: str, quantity: Decimal, proceeds: Decimal, disposal_id: str, what: str, from_lot: _Lot | None = None
+        self,
+        row: LedgerRow,
+        asset: str,
+        quantity: Decimal,
+        proceeds: Decimal,
+        disposal_id: str,
+        what: str,
+        from_lot: _Lot | None = None,
+        price_source: str = "",
     ) -> None:
         """Book a disposal of ``quantity`` of ``asset`` from ``row.wallet`` for ``proceeds``."""
         pool = self.pool(asset, row.wallet)
@@ -258,9 +324,11 @@ class _Run:
             pieces, short = self.selected(disposal_id, row, pool, quantity, asset)
         else:
             pieces, short = pool.take(quantity)
-        sold = self.date(row.timestamp)
+        sold = self.tax_day(row.timestamp)
         slices = [
-            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=sold >= lot.long_from)
+            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold))
+            if lot.gift is None
+            else _gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold)
             for lot, q, b in pieces
         ]
         if short > 0:
@@ -278,6 +346,7 @@ class _Run:
                 slices=tuple(slices),
                 source=row.source,
                 missing_basis=short > 0,
+                price_source=price_source or row.price_source,
             )
         )
 
@@ -296,32 +365,29 @@ class _Run:
             return self.selected(row.id, row, pool, quantity, asset)
         return pool.take(quantity)
 
-    def move(self, row: LedgerRow, asset: str, quantity: Decimal, to_wallet: str) -> None:
-        """Move ``quantity`` of ``asset`` from ``row.wallet`` to ``to_wallet``, lots keeping basis and date."""
+    def move(self, row: LedgerRow, asset: str, quantity: Decimal, to_wallet: str, carried: Decimal = ZERO) -> None:
+        """Move ``quantity`` of ``asset`` from ``row.wallet`` to ``to_wallet``, lots keeping basis and date.
+
+        ``carried`` units (a network fee under the ``basis`` policy) leave the pool after the moved units, and
+        their basis is added to the moved units in proportion to quantity.
+        """
         pool = self.pool(asset, row.wallet)
-        if self.config.scope is not Scope.PER_WALLET:
+        if self.config.scope is not Scope.PER_WALLET and not carried:
             if pool.total < quantity:
                 self.shortfall(row, asset, quantity, quantity - pool.total, "transfer")
             return
         pieces, short = self.pick(row, pool, quantity, asset)
         if short > 0:
             self.shortfall(row, asset, quantity, short, "transfer")
-        target = self.pool(asset, to_wallet)
+        if carried:
+            fee_pieces, fee_short = pool.take(carried)
+            if fee_short > 0:
+                self.shortfall(row, asset, carried, fee_short, "network fee")
+            extra = sum((b for _, _, b in fee_pieces), ZERO)
+            pieces = _spread(pieces, extra)
+        target = to_wallet if self.config.scope is Scope.PER_WALLET else row.wallet
         for lot, q, b in pieces:
-            target.add(
-                _Lot(
-                    id=lot.id,
-                    asset=asset,
-                    wallet=to_wallet,
-                    quantity=q,
-                    basis=b,
-                    acquired_at=lot.acquired_at,
-                    acquired_date=lot.acquired_date,
-                    seq=lot.seq,
-                    key=lot.key,
-                    source=lot.source,
-                )
-            )
+            self.add_lot(lot.id, asset, target, q, b, lot.acquired_at, lot.seq, lot.source, lot.gift, lot.acquired_date)
 
     def remove(self, row: LedgerRow, asset: str, quantity: Decimal) -> None:
         """Units withdrawn to outside: they leave the pool with their basis, without a gain."""
@@ -331,7 +397,9 @@ class _Run:
         slices = tuple(
             LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=False) for lot, q, b in pieces
         )
-        self.result.removals.append(Removal(id=row.id, asset=asset, wallet=row.wallet, slices=slices, source=row.source))
+        self.result.removals.append(
+            Removal(id=row.id, asset=asset, wallet=row.wallet, slices=slices, source=row.source, disposition=row.disposition)
+        )
 
     def pay_fee(self, row: LedgerRow, fee_value: Decimal, withheld_from: _Lot | None) -> None:
         """A fee paid in property is a disposal of the fee units at their value."""
@@ -339,12 +407,15 @@ class _Run:
         if asset is None or qty is None or qty == 0 or asset == CASH:
             return
         from_lot = withheld_from if withheld_from is not None and withheld_from.asset == asset else None
-        self.dispose(row, asset, qty, fee_value, f"{row.id}:fee", "fee", from_lot)
+        source = row.fee_source if row.fee_usd is not None else row.price_source
+        self.dispose(row, asset, qty, fee_value, f"{row.id}:fee", "fee", from_lot, source)
 
     def fee_value(self, row: LedgerRow, value: Decimal | None, *, priced: bool = True) -> Decimal:
         """The fee's USD value; ``priced=False`` when the row's missing price was already reported."""
         if row.fee_asset is None or not row.fee_qty:
             return ZERO
+        if row.fee_usd is not None:  # valued by a price source (a fee in a third asset)
+            return row.fee_usd
         if not priced and row.fee_asset in (row.sent_asset, row.received_asset):
             return ZERO
         return self.price_of(row, row.fee_asset, row.fee_qty, value, "the fee")
@@ -370,6 +441,7 @@ class _Run:
         self.pay_fee(row, fee, lot)
 
     def deposit(self, row: LedgerRow) -> None:
+        """Property from outside opens a lot at ``usd_value`` (a gift received: the donor's basis and date)."""
         asset, qty = row.received_asset, row.received_qty
         assert asset is not None and qty is not None
         lot = None
@@ -377,7 +449,8 @@ class _Run:
             if row.usd_value is None:
                 what = f"deposit of {plain(qty)} {asset} needs a cost basis"
                 self.unpriced(row, what, "its basis, or record it as a transfer from the wallet it came from")
-            lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet)
+            gift = _Gift(row.gift_fmv, qty, self.tax_day(row.timestamp)) if row.gift_fmv is not None else None
+            lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet, gift)
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
     def withdrawal(self, row: LedgerRow) -> None:
@@ -400,6 +473,9 @@ class _Run:
             )
             got = sent
         network = sent - got
+        if self.config.network_fee is NetworkFee.BASIS and asset != CASH:
+            self.carry_fee(row, asset, got, network, to)
+            return
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH and network > 0:
             if row.usd_value is None:
@@ -412,13 +488,22 @@ class _Run:
             self.move(row, asset, got, to)
         self.pay_fee(row, fee, None)
 
+    def carry_fee(self, row: LedgerRow, asset: str, got: Decimal, network: Decimal, to: str) -> None:
+        """The ``basis`` policy: the network fee (and a fee column in the sent asset) is no sale; its basis moves."""
+        carried = network
+        if row.fee_asset == asset and row.fee_qty:
+            carried += row.fee_qty
+        self.move(row, asset, got, to, carried)
+        if row.fee_asset is not None and row.fee_asset != asset:  # a fee in another asset is still paid with it
+            self.pay_fee(row, self.fee_value(row, row.usd_value), None)
+
     def income(self, row: LedgerRow) -> None:
         asset, qty = row.received_asset, row.received_qty
         assert asset is not None and qty is not None
         if row.usd_value is None:
             self.unpriced(row, f"income of {plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
         value = row.usd_value or ZERO
-        when = self.date(row.timestamp)
+        when = self.tax_day(row.timestamp)
         self.result.income.append(
             Income(
                 id=row.id,
@@ -429,6 +514,8 @@ class _Run:
                 received_at=row.timestamp,
                 received_date=when,
                 source=row.source,
+                price_source=row.price_source,
+                note=row.note,
             )
         )
         lot = self.open_lot(row, asset, qty, value, row.wallet) if asset != CASH else None
@@ -474,6 +561,40 @@ class _Run:
                 )
             )
         return result
+
+
+def _gift_slice(lot: _Lot, gift: _Gift, quantity: Decimal, basis: Decimal, proceeds: Decimal, sold: date) -> LotSlice:
+    """The dual basis of gifted units (Treas. Reg. 1.1015-1(a), Pub. 551).
+
+    For a gain the donor's basis (and holding period) is used. For a loss the basis is the lower of the
+    donor's basis and the fair market value at receipt, and the holding period starts the day after the
+    gift. A sale in between gives neither gain nor loss: the basis is then the proceeds themselves.
+    """
+    if proceeds >= basis:
+        return LotSlice(
+            lot_id=lot.id, quantity=quantity, basis=basis, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold)
+        )
+    fmv = share(gift.fmv, quantity, gift.quantity)
+    if proceeds >= fmv:  # neither gain nor loss
+        return LotSlice(
+            lot_id=lot.id, quantity=quantity, basis=proceeds, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold)
+        )
+    received = gift.received
+    return LotSlice(lot_id=lot.id, quantity=quantity, basis=fmv, acquired_date=received, long_term=is_long(long_term_from(received), sold))
+
+
+def _spread(pieces: list[_Piece], extra: Decimal) -> list[_Piece]:
+    """Add ``extra`` basis to ``pieces`` in proportion to quantity; the last takes the remainder (exact)."""
+    if not pieces or not extra:
+        return pieces
+    total = sum((q for _, q, _ in pieces), ZERO)
+    out: list[_Piece] = []
+    left = extra
+    for i, (lot, q, b) in enumerate(pieces):
+        add = left if i == len(pieces) - 1 else share(extra, q, total)
+        left -= add
+        out.append((lot, q, b + add))
+    return out
 
 
 _BOOKERS = {

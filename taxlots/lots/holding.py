@@ -26,9 +26,14 @@ def long_term_from(acquired: date) -> date:
         return date(start.year + 1, 3, 1)
 
 
+def is_long(long_from: date, sold: date) -> bool:
+    """Whether a sale on ``sold`` is long-term for units long-term from ``long_from`` (see :func:`long_term_from`)."""
+    return sold >= long_from
+
+
 def is_long_term(acquired: date, sold: date) -> bool:
     """Whether a sale on ``sold`` of units acquired on ``acquired`` is long-term."""
-    return sold >= long_term_from(acquired)
+    return is_long(long_term_from(acquired), sold)
 
 
 def tax_date(moment: datetime, zone: tzinfo) -> date:

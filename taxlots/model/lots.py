@@ -91,6 +91,7 @@ class Removal:
     wallet: str
     slices: tuple[LotSlice, ...]
     source: SourceRef
+    disposition: str = ""  # what the withdrawal was, when the user said: gift, donation, lost, stolen
 
 
 @dataclass(slots=True, kw_only=True)
