@@ -36,11 +36,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 
+from taxlots.lots import transition
 from taxlots.lots.holding import is_long, long_term_from, tax_date
 from taxlots.lots.methods import LotKey, Method, sort_key
 from taxlots.lots.pool import Scope, pool_key
@@ -76,6 +77,7 @@ class Config:
     selections: Mapping[str, tuple[Selection, ...]] = field(default_factory=dict)
     network_fee: NetworkFee = NetworkFee.DISPOSAL
     opening_lots: tuple[Lot, ...] = ()
+    allocation: tuple[transition.Assignment, ...] = ()  # the user's 2025 allocation (per-wallet-from-2025 only)
 
 
 class _Lot:
@@ -533,7 +535,7 @@ class _Run:
             self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, what)
         self.pay_fee(row, fee, None)
 
-    def finish(self) -> MatchResult:
+    def finish(self, *, report_unused: bool = True) -> MatchResult:
         result = self.result
         lots = [lot for pool in self.pools.values() for lot in pool.open_lots()]
         lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, lot.seq))
@@ -550,17 +552,22 @@ class _Run:
             )
             for lot in lots
         ]
-        for disposal_id in sorted(set(self.config.selections) - self.used_selections):
-            first = self.config.selections[disposal_id][0]
-            result.diagnostics.append(
-                Diagnostic(
-                    code=Code.LOT_SELECTION,
-                    severity=Severity.WARNING,
-                    source=first.source,
-                    message=f"the selection names '{disposal_id}', which is not a disposal of this run",
-                )
-            )
+        if report_unused:
+            result.diagnostics += _unused(self.config, self.used_selections)
         return result
+
+
+def _unused(config: Config, used: set[str]) -> list[Diagnostic]:
+    """A warning for every disposal the selection file names that the run never met."""
+    return [
+        Diagnostic(
+            code=Code.LOT_SELECTION,
+            severity=Severity.WARNING,
+            source=config.selections[disposal_id][0].source,
+            message=f"the selection names '{disposal_id}', which is not a disposal of this run",
+        )
+        for disposal_id in sorted(set(config.selections) - used)
+    ]
 
 
 def _gift_slice(lot: _Lot, gift: _Gift, quantity: Decimal, basis: Decimal, proceeds: Decimal, sold: date) -> LotSlice:
@@ -618,8 +625,32 @@ def match(rows: Iterable[LedgerRow], config: Config | None = None) -> MatchResul
     Returns:
         Disposals (with their lot slices), open lots, income, withdrawals, and every problem found.
     """
-    run = _Run(config or Config())
+    config = config or Config()
+    if config.scope is Scope.PER_WALLET_FROM_2025:
+        return _match_transition(rows, config)
+    run = _walk(rows, config)
+    return run.finish()
+
+
+def _walk(rows: Iterable[LedgerRow], config: Config) -> _Run:
+    run = _Run(config)
     with decimal_context():
         for row in rows:
             run.book(row)
-        return run.finish()
+    return run
+
+
+def _match_transition(rows: Iterable[LedgerRow], config: Config) -> MatchResult:
+    """Universal pools before 2025, per-wallet after, the unused basis allocated at the snapshot (``transition``)."""
+    before, after = transition.split_rows(rows, transition.snapshot(config.zone))
+    universal = _walk(before, replace(config, scope=Scope.UNIVERSAL))
+    tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
+    traced = _walk(before, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
+    with decimal_context():
+        opening, problems = transition.allocate(
+            universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation
+        )
+    later = _walk(after, replace(config, scope=Scope.PER_WALLET, opening_lots=(*config.opening_lots, *opening)))
+    result = transition.combine(universal.result, later.finish(report_unused=False), problems)
+    result.diagnostics += _unused(config, universal.used_selections | later.used_selections)
+    return result

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Scope(StrEnum):
     UNIVERSAL = "universal"  # one pool per asset across all wallets (pre-2025 practice)
     PER_WALLET = "per-wallet"  # one pool per asset and wallet (US rule for 2025 on, Treas. Reg. 1.1012-1(j))
+    PER_WALLET_FROM_2025 = "per-wallet-from-2025"  # universal before 2025-01-01, per wallet after (see lots.transition)
 
 
 def pool_key(scope: Scope, asset: str, wallet: str) -> tuple[str, str]:

@@ -1,0 +1,60 @@
+"""The 2025 move to per-wallet basis: worked examples, computed by hand (Rev. Proc. 2024-28; US_RULES.md §3.3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from taxlots.lots.engine import Config, match
+from taxlots.lots.pool import Scope
+from taxlots.lots.transition import Assignment
+from taxlots.model.lots import Disposal
+from taxlots.model.source import SourceRef
+from taxlots.testing import ledger
+
+
+def D(s: str) -> Decimal:
+    return Decimal(s)
+
+
+def cut(d: Disposal) -> list[tuple[str | None, Decimal, Decimal]]:
+    return [(s.lot_id, s.quantity, s.basis) for s in d.slices]
+
+
+YEARS = """
+    2024-01-01 Kraken trade 1000 USD -> 1 BTC id A
+    2024-02-01 Coinbase trade 3000 USD -> 1 BTC id B
+    2024-06-01 Coinbase trade 0.5 BTC -> 20000 USD id S1
+    2025-02-01 Coinbase trade 0.5 BTC -> 30000 USD id S2
+    2025-03-01 Kraken trade 1 BTC -> 40000 USD id S3
+"""
+
+
+def test_universal_before_2025_then_per_wallet_from_the_traced_allocation() -> None:
+    result = match(ledger(YEARS), Config(scope=Scope.PER_WALLET_FROM_2025))
+    d = {x.id: x for x in result.disposals}
+    # 2024, universal FIFO: S1 takes half of A (the earliest lot in any wallet), basis 500
+    assert cut(d["S1"]) == [("A", D("0.5"), D("500"))]
+    # snapshot: unused basis A 0.5 (500), B 1 (3000); physically Kraken holds A's 1 BTC, Coinbase B's 0.5.
+    # Step 1: Kraken gets A 0.5 (500), Coinbase B 0.5 (1500). Step 2: B's other 0.5 (1500) fills Kraken's room.
+    assert cut(d["S2"]) == [("B", D("0.5"), D("1500"))]
+    assert cut(d["S3"]) == [("A", D("0.5"), D("500")), ("B", D("0.5"), D("1500"))]
+    assert result.open_lots == []
+    assert result.diagnostics == []
+
+
+def test_a_given_allocation_comes_first() -> None:
+    given = (Assignment(lot_id="B", wallet="Kraken", quantity=D("1"), source=SourceRef("alloc.csv", 2)),)
+    result = match(ledger(YEARS), Config(scope=Scope.PER_WALLET_FROM_2025, allocation=given))
+    d = {x.id: x for x in result.disposals}
+    # Kraken is given all of B (3000); Coinbase's 0.5 BTC then get the rest: A 0.5 (500)
+    assert cut(d["S2"]) == [("A", D("0.5"), D("500"))]
+    # Kraken sells 1 BTC: B (1 at 3000)
+    assert cut(d["S3"]) == [("B", D("1"), D("3000"))]
+
+
+def test_plain_per_wallet_differs() -> None:
+    # the same ledger per wallet throughout: S1 takes B at Coinbase, so 2025 sees Kraken's A whole
+    result = match(ledger(YEARS), Config(scope=Scope.PER_WALLET))
+    d = {x.id: x for x in result.disposals}
+    assert cut(d["S1"]) == [("B", D("0.5"), D("1500"))]
+    assert cut(d["S3"]) == [("A", D("1"), D("1000"))]
