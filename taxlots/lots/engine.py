@@ -43,7 +43,7 @@ from enum import StrEnum
 
 from taxlots.lots import transition
 from taxlots.lots.holding import is_long, long_term_from, tax_date
-from taxlots.lots.methods import LotKey, Method, sort_key
+from taxlots.lots.methods import LotKey, Method, StandingOrder, governing, sort_key
 from taxlots.lots.pool import Scope, pool_key
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.ledger import CASH, Kind, LedgerRow
@@ -78,12 +78,27 @@ class Config:
     network_fee: NetworkFee = NetworkFee.DISPOSAL
     opening_lots: tuple[Lot, ...] = ()
     allocation: tuple[transition.Assignment, ...] = ()  # the user's 2025 allocation (per-wallet-from-2025 only)
+    standing_orders: tuple[StandingOrder, ...] = ()  # with them, a sale no order covers falls back to FIFO
 
 
 class _Lot:
     """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``)."""
 
-    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "acquired_at", "acquired_date", "long_from", "seq", "key", "source", "gift")
+    __slots__ = (
+        "id",
+        "asset",
+        "wallet",
+        "quantity",
+        "basis",
+        "acquired_at",
+        "acquired_us",
+        "acquired_date",
+        "long_from",
+        "seq",
+        "key",
+        "source",
+        "gift",
+    )
 
     def __init__(
         self,
@@ -105,6 +120,7 @@ class _Lot:
         self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
         self.long_from = long_term_from(acquired_date)  # the first sale date on which these units are long-term
         self.gift = gift
+        self.acquired_us = (acquired_at - _EPOCH) // _MICROSECOND
 
 
 class _Gift:
@@ -122,13 +138,25 @@ _Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantit
 class _Pool:
     """The open lots of one asset (in one wallet, under the per-wallet scope)."""
 
-    __slots__ = ("heap", "by_id", "total", "pushed")
+    __slots__ = ("heap", "by_id", "total", "pushed", "method")
 
-    def __init__(self) -> None:
+    def __init__(self, method: Method) -> None:
         self.heap: list[tuple[LotKey, int, _Lot]] = []  # the int breaks ties between an emptied lot and its successor
         self.pushed = 0
         self.by_id: dict[str, _Lot] = {}
         self.total = ZERO
+        self.method = method  # the order the heap is in
+
+    def reorder(self, method: Method) -> None:
+        """Put the heap in ``method``'s order (a standing order changed the method of this pool's sales)."""
+        lots = [lot for lot in self.by_id.values() if lot.quantity > 0]
+        for lot in lots:
+            lot.key = sort_key(method, lot.acquired_us, lot.seq, lot.basis, lot.quantity)
+        self.heap = [(lot.key, i, lot) for i, lot in enumerate(lots)]
+        heapq.heapify(self.heap)
+        self.pushed = len(lots)
+        self.by_id = {lot.id: lot for lot in lots}
+        self.method = method
 
     def add(self, lot: _Lot) -> None:
         """Add a lot (see :meth:`_Run.add_lot`, which first merges it with a part of it already here)."""
@@ -183,6 +211,9 @@ class _Run:
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.result = MatchResult()
         self.used_selections: set[str] = set()
+        method = config.method
+        self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
+        self.label = "FIFO default" if method is Method.FIFO else f"method {method} (the run's --method)"
         for seq, lot in enumerate(config.opening_lots, start=-len(config.opening_lots)):  # before every row
             self.add_lot(lot.id, lot.asset, lot.wallet, lot.quantity, lot.basis, lot.acquired_at, seq, lot.source)
 
@@ -191,8 +222,18 @@ class _Run:
         key = pool_key(self.config.scope, asset, wallet)
         pool = self.pools.get(key)
         if pool is None:
-            pool = self.pools[key] = _Pool()
+            pool = self.pools[key] = _Pool(self.base_method)
         return pool
+
+    def identify(self, pool: _Pool, row: LedgerRow) -> str:
+        """Put ``pool`` in the order that governs ``row`` (a standing order, the run's method, or FIFO); say which."""
+        if self.config.standing_orders:
+            order = governing(self.config.standing_orders, row.wallet, self.tax_day(row.timestamp))
+            method, label = (order.method, order.describe()) if order else (Method.FIFO, "FIFO default")
+            if pool.method is not method:
+                pool.reorder(method)
+            return label
+        return self.label
 
     def error(self, code: Code, message: str, row: LedgerRow, hint: str = "", severity: Severity = Severity.ERROR) -> None:
         self.result.diagnostics.append(Diagnostic(code=code, message=message, source=row.source, hint=hint, severity=severity))
@@ -233,7 +274,7 @@ class _Run:
             acquired_at=acquired,
             acquired_date=acquired_date or self.tax_day(acquired),
             seq=seq,
-            key=sort_key(self.config.method, acquired_us, seq, basis, quantity),
+            key=sort_key(pool.method, acquired_us, seq, basis, quantity),
             source=source,
             gift=gift,
         )
@@ -322,9 +363,14 @@ class _Run:
         if from_lot is not None:
             piece = pool.take_from(from_lot, quantity)
             pieces, short = [piece], quantity - piece[1]
-        elif self.config.method is Method.SPECIFIC:
+            identification = "withheld from the units received"
+        elif self.config.method is Method.SPECIFIC and (disposal_id in self.config.selections or not self.config.standing_orders):
+            identification = self.identify(pool, row)
+            if disposal_id in self.config.selections:
+                identification = f"selection {self.config.selections[disposal_id][0].source}"
             pieces, short = self.selected(disposal_id, row, pool, quantity, asset)
         else:
+            identification = self.identify(pool, row)
             pieces, short = pool.take(quantity)
         sold = self.tax_day(row.timestamp)
         slices = [
@@ -349,6 +395,7 @@ class _Run:
                 source=row.source,
                 missing_basis=short > 0,
                 price_source=price_source or row.price_source,
+                identification=identification,
             )
         )
 
@@ -365,6 +412,7 @@ class _Run:
         """Lots for a move or a withdrawal (not a disposal): the selection when it names the row, else method order."""
         if self.config.method is Method.SPECIFIC and row.id in self.config.selections:
             return self.selected(row.id, row, pool, quantity, asset)
+        self.identify(pool, row)
         return pool.take(quantity)
 
     def move(self, row: LedgerRow, asset: str, quantity: Decimal, to_wallet: str, carried: Decimal = ZERO) -> None:

@@ -7,8 +7,12 @@ Specific identification picks the lots a selection file names and falls back to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from taxlots.model.source import SourceRef
 
 
 class Method(StrEnum):
@@ -36,3 +40,32 @@ def sort_key(method: Method, acquired_us: int, seq: int, basis: Decimal, quantit
     if method is Method.HIFO:
         return (-(basis / quantity), acquired_us, seq)
     return (acquired_us, seq)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandingOrder:
+    """A lot-identification method recorded before the sales it governs (Treas. Reg. 1.1012-1(j)(3)(ii), US_RULES §3.2).
+
+    It applies to disposals on or after ``effective`` (a tax date), in ``wallet`` or, when ``wallet`` is None,
+    in every wallet; never to earlier sales. Of the orders that apply to a sale, the latest ``effective`` wins,
+    and on the same day a wallet's own order wins over one for every wallet.
+    """
+
+    method: Method
+    effective: date
+    wallet: str | None = None
+    source: SourceRef | None = None
+
+    def describe(self) -> str:
+        where = f" at {self.wallet}" if self.wallet else ""
+        return f"standing order {self.method} from {self.effective.isoformat()}{where}"
+
+
+def governing(orders: tuple[StandingOrder, ...], wallet: str, day: date) -> StandingOrder | None:
+    """The standing order that governs a sale in ``wallet`` on ``day``, if any (see :class:`StandingOrder`)."""
+    best: StandingOrder | None = None
+    for order in orders:
+        applies = order.effective <= day and order.wallet in (None, wallet)
+        if applies and (best is None or (order.effective, order.wallet is not None) > (best.effective, best.wallet is not None)):
+            best = order
+    return best

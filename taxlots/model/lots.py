@@ -60,6 +60,7 @@ class Disposal(NamedTuple):
     source: SourceRef
     missing_basis: bool = False
     price_source: str = ""  # where the proceeds' USD value came from (export, override, file:<path>, ledger, peg)
+    identification: str = ""  # what chose the lots: a selection, a standing order, the run's method, or the FIFO default
 
     @property
     def basis(self) -> Decimal:
