@@ -1,71 +1,201 @@
-"""The library's whole job in one call: read the inputs, match lots, collect every problem."""
+"""The library's whole job in one call: read the inputs, pair transfers, price every event, match lots.
+
+The data flows one way, each step in its own package: ``ingest`` (exports -> one ledger frame) ->
+``pairing`` (withdrawals matched with the deposits they became, and the user's overrides) -> ``pricing``
+(a USD value for every taxable row, with its source) -> ``lots.engine`` (disposals, lots, income) -> reports.
+Every step returns its problems as diagnostics; this module gathers them, ordered by file and line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 
 import polars as pl
 
-from taxlots import ingest, lotfile
+from taxlots import allocation, ingest, lotfile, openinglots, pairing
 from taxlots.ingest import Ledger
-from taxlots.lots.engine import Config, match
-from taxlots.lots.methods import Method
+from taxlots.lots.engine import Config, NetworkFee, match
+from taxlots.lots.methods import Method, StandingOrder
 from taxlots.lots.pool import Scope
+from taxlots.lots.transition import PER_WALLET_FROM, Assignment
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
-from taxlots.model.lots import MatchResult, Selection
+from taxlots.model.lots import Lot, MatchResult, Selection
+from taxlots.model.source import SourceRef
+from taxlots.pairing import TransferReport
+from taxlots.pricing import DEFAULT_PEGGED, PriceReport, attach_prices
+
+#: Kraken's fee credits: not property (promotional credit toward fees), so a fee paid with them costs nothing.
+FEE_CREDITS = ("KFEE",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """Everything a run can be told, with the defaults the CLI documents."""
+
+    method: Method = Method.FIFO
+    scope: Scope = Scope.UNIVERSAL
+    lots_file: str | None = None
+    as_of: date | None = None
+    allow_shortfalls: bool = False
+    price_files: Sequence[str] = ()
+    pegged: Sequence[str] = DEFAULT_PEGGED
+    price_window: timedelta = timedelta(hours=1)
+    staleness: timedelta = timedelta(hours=24)
+    transfer_window: timedelta = timedelta(hours=48)
+    transfer_tolerance: Decimal = Decimal("0.01")
+    overrides: str | None = None
+    network_fee: NetworkFee = NetworkFee.DISPOSAL
+    missing_basis: str = "error"  # or "zero"
+    allocation: str | None = None
+    opening_lots: str | None = None
+    standing_orders: tuple[StandingOrder, ...] = ()
 
 
 @dataclass(slots=True)
 class Run:
-    """A ledger read and matched. ``diagnostics`` holds every problem, ordered by file and line."""
+    """A ledger read, paired, priced and matched. ``diagnostics`` holds every problem, by file and line."""
 
     ledger: Ledger
     result: MatchResult
     diagnostics: list[Diagnostic]
+    frame: pl.DataFrame = field(default_factory=pl.DataFrame)  # the ledger as the engine saw it (paired, priced)
+    transfers: TransferReport | None = None
+    prices: PriceReport | None = None
 
 
-def run(
-    paths: Sequence[str],
-    *,
-    method: Method = Method.FIFO,
-    scope: Scope = Scope.UNIVERSAL,
-    zone: tzinfo,
-    lots_file: str | None = None,
-    as_of: date | None = None,
-    allow_shortfalls: bool = False,
-) -> Run:
-    """Read ``paths``, match every disposal to lots and gather the problems of both steps.
+def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, **kwargs: object) -> Run:
+    """Read ``paths``, pair transfers, price the events, match every disposal to lots, gather every problem.
 
     Args:
         paths: input files, in order.
-        method: lot identification method.
-        scope: universal or per-wallet pools.
         zone: the taxpayer's zone: tax dates (holding periods, years, ``as_of``) are its calendar dates.
-        lots_file: the specific-identification file (required for ``Method.SPECIFIC``).
-        as_of: only rows dated on or before this day are matched.
-        allow_shortfalls: report a shortfall as a warning (its units get zero basis) instead of an error.
+        options: what to do (see :class:`Options`); keyword arguments override single fields of it.
     """
+    opts = Options(**{**_fields(options or Options()), **kwargs})  # type: ignore[arg-type]
     ledger = ingest.load(paths, tz="UTC")
     diagnostics = list(ledger.diagnostics)
-    selections: dict[str, tuple[Selection, ...]] = {}
-    if method is Method.SPECIFIC:
-        if lots_file is None:
-            diagnostics.append(
-                Diagnostic(code=Code.BAD_OPTION, message="--method specific needs --lots FILE (disposal_id,lot_id,quantity)")
-            )
-        else:
-            selections, problems = lotfile.read(lots_file)
-            diagnostics += problems
-    frame = ledger.frame
-    if as_of is not None:
-        cutoff = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=zone)
-        frame = frame.filter(pl.col("timestamp") < cutoff)
-    result = match(ingest.to_rows(frame), Config(method=method, scope=scope, zone=zone, selections=selections))
-    for diag in result.diagnostics:
-        if allow_shortfalls and diag.code is Code.SHORTFALL:
-            diag = Diagnostic(code=diag.code, message=diag.message + " (zero basis assumed)", source=diag.source, severity=Severity.WARNING)
-        diagnostics.append(diag)
+    selections = _selections(opts, diagnostics)
+    assigned = _allocation(opts, diagnostics)
+    opening: tuple[Lot, ...] = ()
+    if opts.opening_lots:
+        opening, problems = openinglots.read(opts.opening_lots)
+        diagnostics += problems
+    frame, credits = _fee_credits(ledger.frame)
+    diagnostics += credits
+    rules = None
+    if opts.overrides:
+        rules, problems = pairing.read_overrides(opts.overrides)
+        diagnostics += problems
+    frame, transfers, problems = pairing.link(
+        frame, window=opts.transfer_window, tolerance=opts.transfer_tolerance, overrides=rules, missing_basis=opts.missing_basis
+    )
+    diagnostics += problems
+    frame, prices, problems = attach_prices(
+        frame, price_files=opts.price_files, pegged=opts.pegged, window=opts.price_window, staleness=opts.staleness
+    )
+    diagnostics += problems
+    if opts.as_of is not None:
+        frame = frame.filter(pl.col("timestamp") < datetime.combine(opts.as_of + timedelta(days=1), time(), tzinfo=zone))
+    config = Config(
+        method=opts.method,
+        scope=opts.scope,
+        zone=zone,
+        selections=selections,
+        network_fee=opts.network_fee,
+        allocation=assigned,
+        opening_lots=opening,
+        standing_orders=opts.standing_orders,
+    )
+    result = match(ingest.to_rows(frame), config)
+    diagnostics += _engine_problems(result, prices, opts.allow_shortfalls)
+    diagnostics += _scope_warning(result, opts.scope)
     diagnostics.sort(key=sort_key)
-    return Run(ledger=ledger, result=result, diagnostics=diagnostics)
+    return Run(ledger=ledger, result=result, diagnostics=diagnostics, frame=frame, transfers=transfers, prices=prices)
+
+
+def _fields(options: Options) -> dict[str, object]:
+    return {name: getattr(options, name) for name in Options.__dataclass_fields__}
+
+
+def _selections(opts: Options, diagnostics: list[Diagnostic]) -> dict[str, tuple[Selection, ...]]:
+    if opts.method is not Method.SPECIFIC:
+        return {}
+    if opts.lots_file is None:
+        diagnostics.append(Diagnostic(code=Code.BAD_OPTION, message="--method specific needs --lots FILE (disposal_id,lot_id,quantity)"))
+        return {}
+    selections, problems = lotfile.read(opts.lots_file)
+    diagnostics += problems
+    return selections
+
+
+def _allocation(opts: Options, diagnostics: list[Diagnostic]) -> tuple[Assignment, ...]:
+    if opts.allocation is None:
+        return ()
+    if opts.scope is not Scope.PER_WALLET_FROM_2025:
+        diagnostics.append(Diagnostic(code=Code.BAD_OPTION, message="--allocation applies only with --scope per-wallet-from-2025"))
+        return ()
+    assigned, problems = allocation.read(opts.allocation)
+    diagnostics += problems
+    return assigned
+
+
+def _fee_credits(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Diagnostic]]:
+    """Fee credits (Kraken's KFEE) are not property: a fee paid with them costs nothing, and their grants book nothing.
+
+    A fee in credits is cleared from the fee columns (the note keeps it); a row that only moves credits (a KFEE
+    deposit) leaves the ledger, counted and reported per file like any skipped row.
+    """
+    credit = pl.col("fee_asset").is_in(list(FEE_CREDITS))
+    said = pl.format("fee paid with {} {} credits (not property, no USD value)", pl.col("fee_qty"), pl.col("fee_asset"))
+    note = pl.when(pl.col("note").fill_null("") == "").then(said).otherwise(pl.concat_str([pl.col("note"), said], separator="; "))
+    frame = frame.with_columns(
+        note=pl.when(credit).then(note).otherwise(pl.col("note")),
+        fee_asset=pl.when(credit).then(None).otherwise(pl.col("fee_asset")),
+        fee_qty=pl.when(credit).then(None).otherwise(pl.col("fee_qty")),
+    )
+    only_credits = pl.coalesce("received_asset", "sent_asset").is_in(list(FEE_CREDITS)) & pl.col("type").is_in(["deposit", "withdrawal"])
+    dropped = frame.filter(only_credits)
+    diags = [
+        Diagnostic(
+            code=Code.SKIPPED_ROWS,
+            severity=Severity.INFO,
+            message=f"skipped {n} row(s): fee credits ({', '.join(FEE_CREDITS)}) are not property",
+            source=SourceRef(str(file), int(line)),
+        )
+        for file, line, n in dropped.group_by("file", maintain_order=True).agg(pl.col("line").min(), pl.len()).iter_rows()
+    ]
+    return frame.filter(~only_credits), diags
+
+
+def _engine_problems(result: MatchResult, prices: PriceReport, allow_shortfalls: bool) -> list[Diagnostic]:
+    """The engine's problems, less the per-row missing prices the price step already reported in groups."""
+    grouped = {(src.file, src.line) for src in prices.unpriced}
+    out: list[Diagnostic] = []
+    for diag in result.diagnostics:
+        if diag.code is Code.MISSING_PRICE and diag.source is not None and (diag.source.file, diag.source.line) in grouped:
+            continue
+        if allow_shortfalls and diag.code is Code.SHORTFALL and diag.severity is Severity.ERROR:
+            diag = Diagnostic(code=diag.code, message=diag.message + " (zero basis assumed)", source=diag.source, severity=Severity.WARNING)
+        out.append(diag)
+    return out
+
+
+def _scope_warning(result: MatchResult, scope: Scope) -> list[Diagnostic]:
+    """Universal pools for sales after 2024 contradict Treas. Reg. 1.1012-1(j): say so once."""
+    if scope is not Scope.UNIVERSAL:
+        return []
+    late = [d for d in result.disposals if d.sold_date >= PER_WALLET_FROM]
+    if not late:
+        return []
+    return [
+        Diagnostic(
+            code=Code.BAD_OPTION,
+            severity=Severity.WARNING,
+            message=f"{len(late)} disposal(s) from 2025 on were matched with universal pools; from 2025-01-01 US rules "
+            "(Treas. Reg. 1.1012-1(j)) identify units per wallet or account",
+            hint="use --scope per-wallet-from-2025 (or per-wallet)",
+        )
+    ]

@@ -88,10 +88,11 @@ def test_lots_as_of(tmp_path: Path) -> None:
     src = write(tmp_path, LEDGER)
     result = runner.invoke(app, ["lots", str(src), "--as-of", "2024-06-30", "--scope", "per-wallet"])
     assert result.exit_code == 0, result.output
+    # K1: 1 BTC for 1000 + 10 fee, 0.001 of it paid T1's network fee: 0.999 left at 1010 x 0.999 = 1008.99 exactly
     assert result.stdout.splitlines() == [
-        "lot_id,asset,wallet,quantity,date_acquired,unit_cost,cost_basis",
-        "K1,BTC,Coinbase,0.999,2023-01-10,1010.00,1008.99",
-        "C1,BTC,Coinbase,1,2024-01-10,3000.00,3000.00",
+        "lot_id,asset,wallet,quantity,date_acquired,unit_cost,cost_basis,acquired_at,basis,source_file,source_line",
+        f"K1,BTC,Coinbase,0.999,2023-01-10,1010.00,1008.99,2023-01-10T10:00:00.000000Z,1008.99,{src},2",
+        f"C1,BTC,Coinbase,1,2024-01-10,3000.00,3000.00,2024-01-10T10:00:00.000000Z,3000,{src},3",
     ]
 
 
@@ -122,7 +123,7 @@ BAD_INPUTS = [
     ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1,,,,,,,\n", "row has 14 fields, the header has 13"),
     ("2024-01-01T00:00:00Z,K,trade,USD,1,650.2,BTC,1,,,,,,\n", "row has 14 fields, the header has 13"),
     ("2024-01-01T00:00:00Z,K,trade,USD,100,BTC,1\n", "row has 7 fields, the header has 13"),
-    ("2024-01-01T00:00:00Z,K,income,,,ETH,1,,,,,,\n", "income of 1 ETH needs its fair market value"),
+    ("2024-01-01T00:00:00Z,K,income,,,ETH,1,,,,,,\n", "no USD price for ETH on 2024-01-01 (1 row)"),
     ("2024-01-01T00:00:00Z,K,income,BTC,1,ETH,1,,,5,,,\n", "an income row has no sent_asset; leave it blank"),
 ]
 

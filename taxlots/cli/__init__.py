@@ -8,8 +8,10 @@ import typer
 
 from taxlots import __version__
 from taxlots.cli.commands.gains import gains
+from taxlots.cli.commands.income import income
 from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
+from taxlots.cli.commands.project import check, init
 
 app = typer.Typer(
     name="taxlots",
@@ -39,6 +41,9 @@ app.command("detect")(detect)
 app.command("import")(import_)
 app.command("gains")(gains)
 app.command("lots")(lots)
+app.command("income")(income)
+app.command("init")(init)
+app.command("check")(check)
 
 
 def main() -> None:

@@ -33,6 +33,31 @@ def diagnostics(diags: Iterable[Diagnostic], *, stop_note: bool = True) -> None:
         err.print(f"[bold red]{counts[Severity.ERROR]} error(s)[/]: no output written; fix them and run again.")
 
 
+#: The version of the JSON that ``--json`` prints (docs/json.md); raised when a field changes meaning.
+JSON_VERSION = 1
+
+
+def diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    """One problem as ``{"file", "line", "code", "severity", "message", "hint"}``."""
+    return {
+        "file": d.source.file if d.source else None,
+        "line": d.source.line if d.source else None,
+        "code": str(d.code),
+        "severity": str(d.severity),
+        "message": d.message,
+        "hint": d.hint,
+    }
+
+
+def problems_json(diags: Iterable[Diagnostic]) -> dict[str, object]:
+    """``{"version", "errors": [...], "warnings": [...], "info": [...]}``, each list ordered by file and line."""
+    out: dict[str, object] = {"version": JSON_VERSION}
+    items = list(diags)
+    for key, severity in (("errors", Severity.ERROR), ("warnings", Severity.WARNING), ("info", Severity.INFO)):
+        out[key] = [diagnostic_json(d) for d in items if d.severity is severity]
+    return out
+
+
 def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 

@@ -35,6 +35,7 @@ class Code(StrEnum):
     MISSING_PRICE = "missing-price"
     SHORTFALL = "shortfall"
     LOT_SELECTION = "lot-selection"
+    UNMATCHED_TRANSFER = "unmatched-transfer"
     # options
     BAD_OPTION = "bad-option"
 

@@ -19,6 +19,8 @@ from taxlots.model.lots import Disposal, Income
 from taxlots.model.money import ZERO, cents, decimal_context, plain
 
 HEADER = ("disposal_id", "lot_id", "wallet", "asset", "quantity", "date_acquired", "date_sold", "proceeds", "cost_basis", "gain", "term")
+#: ``gains --explain`` adds where each disposal's USD value came from, and what identified its lots.
+EXPLAIN = ("price_source", "identification")
 MISSING_LOT = "MISSING"
 
 
@@ -36,6 +38,8 @@ class GainRow(NamedTuple):
     cost_basis: Decimal
     gain: Decimal
     long_term: bool
+    price_source: str = ""
+    identification: str = ""
 
     @property
     def term(self) -> str:
@@ -57,6 +61,10 @@ class GainRow(NamedTuple):
             self.term,
         )
 
+    def explained(self) -> tuple[str, ...]:
+        """:meth:`cells`, the price source and the identification (``gains --explain``)."""
+        return (*self.cells(), self.price_source or "export", self.identification)
+
 
 def _split(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
     """Round each part to cents; the last takes the remainder so the parts add up to ``cents(total)``."""
@@ -74,7 +82,21 @@ def _rows(d: Disposal) -> list[GainRow]:
     proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
     basis = _split(d.basis, [s.basis for s in d.slices])
     return [
-        GainRow(d.id, s.lot_id or MISSING_LOT, d.wallet, d.asset, s.quantity, s.acquired_date, d.sold_date, p, b, p - b, s.long_term)
+        GainRow(
+            d.id,
+            s.lot_id or MISSING_LOT,
+            d.wallet,
+            d.asset,
+            s.quantity,
+            s.acquired_date,
+            d.sold_date,
+            p,
+            b,
+            p - b,
+            s.long_term,
+            d.price_source,
+            d.identification,
+        )
         for s, p, b in zip(d.slices, proceeds, basis, strict=True)
     ]
 

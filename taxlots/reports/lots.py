@@ -1,4 +1,10 @@
-"""Open lots as rows: asset, wallet, quantity, acquired, unit cost and basis."""
+"""Open lots as rows, and the closing-lots file that starts the next year (``--opening-lots``).
+
+The CSV ``taxlots lots`` writes is both a report and a contract: ``lot_id, asset, wallet, quantity,
+date_acquired, unit_cost, cost_basis`` for people (money in cents), then ``acquired_at`` (the exact UTC
+acquisition time), ``basis`` (the exact total basis) and ``source_file, source_line`` (where the lot was
+opened). :func:`taxlots.openinglots.read` reads it back, exactly, as a year's starting inventory.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,21 @@ from decimal import Decimal
 from taxlots.model.lots import Lot
 from taxlots.model.money import cents, decimal_context, plain
 
-HEADER = ("lot_id", "asset", "wallet", "quantity", "date_acquired", "unit_cost", "cost_basis")
+HEADER = (
+    "lot_id",
+    "asset",
+    "wallet",
+    "quantity",
+    "date_acquired",
+    "unit_cost",
+    "cost_basis",
+    "acquired_at",
+    "basis",
+    "source_file",
+    "source_line",
+)
+#: The columns a terminal table shows (the exact ones are for files).
+TABLE = HEADER[:7]
 
 
 def unit_cost(lot: Lot) -> str:
@@ -24,6 +44,18 @@ def lot_rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
 
 def _rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
     return [
-        (lot.id, lot.asset, lot.wallet, plain(lot.quantity), lot.acquired_date.isoformat(), unit_cost(lot), f"{cents(lot.basis):.2f}")
+        (
+            lot.id,
+            lot.asset,
+            lot.wallet,
+            plain(lot.quantity),
+            lot.acquired_date.isoformat(),
+            unit_cost(lot),
+            f"{cents(lot.basis):.2f}",
+            lot.acquired_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            plain(lot.basis),
+            lot.source.file,
+            str(lot.source.line),
+        )
         for lot in lots
     ]

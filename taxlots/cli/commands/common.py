@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +16,7 @@ import typer
 
 from taxlots import pipeline
 from taxlots.cli import render
+from taxlots.cli.options import RunArgs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import has_errors
@@ -31,27 +34,82 @@ def zone(name: str) -> ZoneInfo:
 
 
 def run_inputs(
-    inputs: Sequence[Path], *, method: Method, scope: Scope, lots: Path | None, tz: str, allow_shortfalls: bool, as_of: date | None = None
+    inputs: Sequence[Path] | None,
+    *,
+    method: Method,
+    scope: Scope,
+    lots: Path | None,
+    tz: str,
+    allow_shortfalls: bool,
+    run_args: RunArgs,
+    as_of: date | None = None,
 ) -> Run:
-    """Read and match the inputs with the options every matching command shares; stop on any error."""
-    run = pipeline.run(
-        [str(p) for p in inputs],
-        method=method,
-        scope=scope,
-        zone=zone(tz),
-        lots_file=str(lots) if lots else None,
-        as_of=as_of,
-        allow_shortfalls=allow_shortfalls,
-    )
-    finish(run)
+    """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
+    options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
+    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options)
+    finish(run, as_json=run_args.json_out)
     return run
 
 
-def finish(run: Run) -> None:
-    """Print every problem; stop with exit code 1 (and no output) when any is an error."""
+def options_from(
+    *, method: Method, scope: Scope, lots: Path | None, allow_shortfalls: bool, run_args: RunArgs, as_of: date | None = None
+) -> pipeline.Options:
+    """The pipeline's options from a command's values (checked: a bad value is a usage error)."""
+    a = run_args
+    return pipeline.Options(
+        method=method,
+        scope=scope,
+        lots_file=str(lots) if lots else None,
+        as_of=as_of,
+        allow_shortfalls=allow_shortfalls,
+        price_files=tuple(str(p) for p in a.prices or ()),
+        pegged=tuple(x.strip().upper() for x in a.usd_pegged.split(",") if x.strip()),
+        price_window=timedelta(minutes=a.price_window),
+        staleness=timedelta(hours=a.price_staleness),
+        transfer_window=timedelta(hours=a.transfer_window),
+        transfer_tolerance=_percent(a.transfer_tolerance),
+        overrides=str(a.overrides) if a.overrides else None,
+        network_fee=a.network_fee,
+        missing_basis=_choice(a.missing_basis, ("error", "zero"), "--missing-basis"),
+        allocation=str(a.allocation) if a.allocation else None,
+        opening_lots=str(a.opening_lots) if a.opening_lots else None,
+        standing_orders=a.project.standing_orders if a.project else (),
+    )
+
+
+def _percent(text: str) -> Decimal:
+    """A tolerance in percent (``1`` or ``0.5``) as a fraction, exactly."""
+    try:
+        value = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0 or value > 100:
+        raise typer.BadParameter(f"'{text}' is not a percentage between 0 and 100", param_hint="--transfer-tolerance")
+    return value / 100
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(allowed)}", param_hint=option)
+    return value
+
+
+def finish(run: Run, *, as_json: bool = False) -> None:
+    """Print every problem; stop with exit code 1 (and no output) when any is an error.
+
+    With ``as_json`` the problems of a failed run are the JSON on standard output (docs/json.md).
+    """
+    if as_json and has_errors(run.diagnostics):
+        typer.echo(json.dumps(render.problems_json(run.diagnostics), indent=2, sort_keys=True))
+        raise typer.Exit(1)
     render.diagnostics(run.diagnostics)
     if has_errors(run.diagnostics):
         raise typer.Exit(1)
+
+
+def print_json(payload: dict[str, object]) -> None:
+    """One JSON object on standard output: ``version`` first among sorted keys, the same bytes for the same run."""
+    typer.echo(json.dumps({"version": render.JSON_VERSION, **payload}, indent=2, sort_keys=True, default=str))
 
 
 def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:

@@ -9,34 +9,67 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, run_inputs
+from taxlots.cli.commands.common import emit_csv, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.reports.gains import HEADER, Tally, iter_gain_rows
+from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_rows
 
-YearOpt = Annotated[
-    int | None, typer.Option("--year", help="Keep the disposals sold in this tax year (earlier lots still count).", show_default=False)
+ExplainOpt = Annotated[
+    bool,
+    typer.Option("--explain", help="Add price_source and identification columns: where each USD value came from, and what chose the lots."),
 ]
 
 
+@o.run_options
 def gains(
-    inputs: o.Inputs,
+    inputs: o.Inputs = None,
     *,
     method: o.MethodOpt = Method.FIFO,
     scope: o.ScopeOpt = Scope.UNIVERSAL,
     lots: o.LotsOpt = None,
-    year: YearOpt = None,
+    year: o.YearOpt = None,
     tz: o.TzOpt = "UTC",
     output: o.OutOpt = None,
     allow_shortfalls: o.AllowShortfallsOpt = False,
+    explain: ExplainOpt = False,
+    run_args: o.RunArgs,
 ) -> None:
     """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
-    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls)
+    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, run_args=run_args)
     tally = Tally()
-    rows = (row.cells() for row in tally.count(iter_gain_rows(run.result.disposals, year)))
-    emit_csv(output, HEADER, rows)
+    counted = tally.count(iter_gain_rows(run.result.disposals, year))
+    rows = (row.explained() for row in counted) if explain else (row.cells() for row in counted)
+    if run_args.json_out and output is None:
+        for _ in rows:  # the JSON summary alone goes to standard output; count the rows without writing them
+            pass
+    else:
+        emit_csv(output, (*HEADER, *EXPLAIN) if explain else HEADER, rows)
+    summary = tally.summary(run.result.income, year)
+    if run_args.json_out:
+        print_json(summary_json(summary, year=year, method=str(method), scope=str(scope), output=output, warnings=run.diagnostics))
+        return
     console = Console(highlight=False, soft_wrap=True) if output else render.err
     title = f"Realized gains {year}" if year else "Realized gains"
-    render.summary(tally.summary(run.result.income, year), console, f"{title} ({method}, {scope})")
+    render.summary(summary, console, f"{title} ({method}, {scope})")
     if output:
         console.print(f"Wrote {tally.rows} rows to {output}")
+
+
+def summary_json(s: Summary, **context: object) -> dict[str, object]:
+    """The totals of a gains run for ``--json``: money as exact decimal strings."""
+    warnings = context.pop("warnings", [])
+    terms = {
+        name: {"proceeds": f"{t.proceeds:.2f}", "cost_basis": f"{t.cost_basis:.2f}", "gain": f"{t.gain:.2f}"}
+        for name, t in (("short", s.short), ("long", s.long), ("total", s.total))
+    }
+    output = context.pop("output", None)
+    return {
+        "command": "gains",
+        **context,
+        "output": str(output) if output else None,
+        "totals": terms,
+        "income": f"{s.income:.2f}",
+        "disposals": s.disposals,
+        "rows": s.rows,
+        "problems": render.problems_json(warnings),  # type: ignore[arg-type]
+    }

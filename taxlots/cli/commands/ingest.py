@@ -20,9 +20,10 @@ def _span(report: ingest.FileReport) -> str:
     return f"{report.first:%Y-%m-%d} – {report.last:%Y-%m-%d}"
 
 
-def detect(inputs: o.Inputs) -> None:
+@o.project_options
+def detect(inputs: o.Inputs = None) -> None:
     """Say which export each file is: its format, rows, date range, assets and wallets."""
-    ledger = ingest.load([str(p) for p in inputs])
+    ledger = ingest.load([str(p) for p in inputs or ()])
     header = ("File", "Format", "Rows", "Kept", "Duplicates", "Skipped", "Errors", "Dates", "Assets", "Wallets")
     rows = [
         (
@@ -58,9 +59,10 @@ OutLedger = Annotated[
 ]
 
 
-def import_(inputs: o.Inputs, *, output: OutLedger) -> None:
+@o.project_options
+def import_(inputs: o.Inputs = None, *, output: OutLedger) -> None:
     """Read exchange exports into one unified ledger (duplicates of overlapping exports dropped)."""
-    ledger = ingest.load([str(p) for p in inputs])
+    ledger = ingest.load([str(p) for p in inputs or ()])
     diags = sorted(ledger.diagnostics, key=sort_key)
     render.diagnostics(diags)
     if has_errors(diags):

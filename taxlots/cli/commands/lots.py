@@ -11,10 +11,10 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, run_inputs
+from taxlots.cli.commands.common import emit_csv, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.reports.lots import HEADER, lot_rows
+from taxlots.reports.lots import HEADER, TABLE, lot_rows
 
 
 def _day(text: str) -> date:
@@ -30,8 +30,9 @@ AsOfOpt = Annotated[
 ]
 
 
+@o.run_options
 def lots(
-    inputs: o.Inputs,
+    inputs: o.Inputs = None,
     *,
     as_of: AsOfOpt = None,
     method: o.MethodOpt = Method.FIFO,
@@ -40,11 +41,24 @@ def lots(
     tz: o.TzOpt = "UTC",
     output: o.OutOpt = None,
     allow_shortfalls: o.AllowShortfallsOpt = False,
+    run_args: o.RunArgs,
 ) -> None:
     """List the open lots: asset, wallet, quantity, date acquired, unit cost and basis."""
     day = _day(as_of) if as_of else None
-    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=day)
+    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=day, run_args=run_args)
     rows = lot_rows(run.result.open_lots)
+    if run_args.json_out:
+        if output:
+            emit_csv(output, HEADER, rows)
+        print_json(
+            {
+                "command": "lots",
+                "as_of": day.isoformat() if day else None,
+                "output": str(output) if output else None,
+                "lots": [dict(zip(HEADER, row, strict=True)) for row in rows],
+            }
+        )
+        return
     if output or not sys.stdout.isatty():  # a pipe or a file gets CSV, a person gets a table
         emit_csv(output, HEADER, rows)
         if output:
@@ -53,8 +67,8 @@ def lots(
     when = day.isoformat() if day else "the last row"
     render.table(
         f"Open lots at the end of {when} ({method}, {scope})",
-        HEADER,
-        rows,
+        TABLE,
+        [row[: len(TABLE)] for row in rows],
         Console(highlight=False, soft_wrap=True),
         right=("quantity", "unit_cost", "cost_basis"),
     )
