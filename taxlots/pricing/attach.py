@@ -28,15 +28,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
 
 import polars as pl
 
-from taxlots.importers import _exprs as ex
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
 from taxlots.model.ledger import CASH
-from taxlots.model.money import GRAIN, decimal_context, plain
 from taxlots.model.source import SourceRef
+from taxlots.pricing import exact
 from taxlots.pricing.files import read_prices
 from taxlots.pricing.table import best_prices, file_lookup, ledger_lookup, ledger_trades
 
@@ -85,10 +83,9 @@ def attach_prices(
         the price files' problems, one warning per pegged asset and one error per unpriced asset and run of days.
     """
     prices, diags = read_prices(price_files)
+    sources = _Sources(best_prices(prices), frame, tuple(pegged), window, staleness)
     work = _prepare(frame)
-    requests = _requests(work)
-    found = _lookup(requests, best_prices(prices), ledger_trades(frame), tuple(pegged), window, staleness)
-    chosen = _choose(requests, found)
+    chosen = _choose(work, sources)
     out = _apply(work, chosen)
     unpriced = _unpriced(work, chosen)
     diags += _peg_warnings(work, chosen) + _missing(unpriced)
@@ -112,10 +109,11 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns([pl.col(c).cast(pl.String) for c in ADDED]).with_row_index("_i")
     typ, fee_asset = pl.col("type"), pl.col("fee_asset")
     usd_side = (typ == "trade") & ((pl.col("sent_asset") == CASH) | (pl.col("received_asset") == CASH)).fill_null(False)
-    has_fee = fee_asset.is_not_null() & pl.col("fee_qty").is_not_null() & ~ex.is_zero(pl.col("fee_qty")).fill_null(True)
+    # quantities are canonical decimal strings (ingest's contract): zero is "0", and equal values are equal text
+    has_fee = fee_asset.is_not_null() & pl.col("fee_qty").is_not_null() & (pl.col("fee_qty") != "0")
     property_fee = has_fee & (fee_asset != CASH) & ~fee_asset.is_in(NOT_PROPERTY)
     own_fee = property_fee & (fee_asset.eq_missing(pl.col("sent_asset")) | fee_asset.eq_missing(pl.col("received_asset")))
-    network = ex.as_decimal(pl.col("received_qty")) < ex.as_decimal(pl.col("sent_qty"))
+    network = pl.col("received_qty") != pl.col("sent_qty")  # less, or more: the engine reports a transfer receiving more
     need = (
         ((typ == "trade") & ~usd_side)
         | typ.is_in(["income", "spend", "fee"])
@@ -131,68 +129,75 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _requests(work: pl.DataFrame) -> pl.DataFrame:
-    """One request per side that may price a row: ``_r, _i, target, prio, asset, qty, timestamp``."""
+@dataclass(slots=True)
+class _Sources:
+    """The price sources of a run. The ledger's own USD trades are pooled only for assets a request needs."""
+
+    prices: pl.DataFrame  # best_prices()
+    frame: pl.DataFrame  # the ledger
+    pegged: tuple[str, ...]
+    window: timedelta
+    staleness: timedelta
+
+    def trades(self, assets: pl.Series) -> pl.DataFrame:
+        return ledger_trades(self.frame, assets.unique().sort().to_list())
+
+
+def _choose(work: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
+    """The value of every row and fee a source prices: ``_i, target, asset, _src, _value``.
+
+    One request per row: a trade's received side first, then, for the trades no source priced that way,
+    its sent side; a fee in a third asset is its own request.
+    """
     typ = pl.col("type")
     need = work.filter(pl.col("_need"))
-    received = need.filter(typ.is_in(["trade", "income", "deposit"])).select(
-        "_i", target=pl.lit("value"), prio=pl.lit(0), asset="received_asset", qty="received_qty"
-    )
-    sent = need.filter(~typ.is_in(["income", "deposit"])).select(
-        "_i", target=pl.lit("value"), prio=pl.lit(1), asset="sent_asset", qty="sent_qty"
-    )
-    fee = work.filter(pl.col("_fee_need")).select("_i", target=pl.lit("fee"), prio=pl.lit(0), asset="fee_asset", qty="fee_qty")
-    stamps = work.select("_i", "timestamp")
-    out = pl.concat([received, sent, fee]).join(stamps, on="_i", how="left")
-    return out.with_row_index("_r")
+    by_received = typ.is_in(["trade", "income", "deposit"])
+    side = {
+        "asset": pl.when(by_received).then(pl.col("received_asset")).otherwise(pl.col("sent_asset")),
+        "qty": pl.when(by_received).then(pl.col("received_qty")).otherwise(pl.col("sent_qty")),
+    }
+    first = _price(need.select("_i", "timestamp", target=pl.lit("value"), **side), sources)
+    unpriced_trades = first.filter(pl.col("_value").is_null()).select("_i")
+    retry = need.join(unpriced_trades, on="_i", how="semi").filter(typ == "trade")
+    second = _price(retry.select("_i", "timestamp", target=pl.lit("value"), asset="sent_asset", qty="sent_qty"), sources)
+    fees = work.filter(pl.col("_fee_need")).select("_i", "timestamp", target=pl.lit("fee"), asset="fee_asset", qty="fee_qty")
+    fee = _price(fees, sources)
+    priced = [f.filter(pl.col("_value").is_not_null()) for f in (first, second, fee)]
+    return pl.concat(priced).select("_i", "target", "asset", "_src", "_value").sort("_i", "target")
 
 
-def _lookup(
-    requests: pl.DataFrame, prices: pl.DataFrame, trades: pl.DataFrame, pegged: tuple[str, ...], window: timedelta, staleness: timedelta
-) -> pl.DataFrame:
-    """Every source's answer for every request: ``_r, _src, _how, _a, _b`` (see :func:`_values`)."""
-    files = file_lookup(requests, prices, staleness)
-    ledger = ledger_lookup(requests, trades, window)
-    both = requests.select("_r", "asset").join(files, on="_r", how="left").join(ledger, on="_r", how="left")
-    is_usd = pl.col("asset") == CASH
-    src = (
-        pl.when(is_usd).then(pl.lit("export"))
-        .when(pl.col("_fprice").is_not_null()).then(pl.col("_fsource"))
-        .when(pl.col("_lqty").is_not_null()).then(pl.lit("ledger"))
-        .when(pl.col("asset").is_in(pegged)).then(pl.lit("peg"))
-    )  # fmt: skip
-    how = (
-        pl.when(is_usd).then(pl.lit("one"))
-        .when(pl.col("_fprice").is_not_null()).then(pl.lit("unit"))
-        .when(pl.col("_lqty").is_not_null()).then(pl.lit("ratio"))
-        .when(pl.col("asset").is_in(pegged)).then(pl.lit("one"))
-    )  # fmt: skip
-    a = pl.when(~is_usd & pl.col("_fprice").is_not_null()).then(pl.col("_fprice")).otherwise(pl.col("_lusd").cast(pl.String))
-    return both.select("_r", _src=src, _how=how, _a=a, _b=pl.col("_lqty").cast(pl.String))
+def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
+    """Each request (``_i, timestamp, target, asset, qty``) with the first source's answer: ``_src, _value``.
 
-
-def _choose(requests: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """Per row and target, the first side some source prices (received before sent), with its exact value."""
-    answered = requests.join(found, on="_r", how="left").filter(pl.col("_src").is_not_null())
-    first = answered.sort("_i", "target", "prio").unique(["_i", "target"], keep="first", maintain_order=True)
-    return first.with_columns(_value=pl.Series(_values(first), dtype=pl.String))
-
-
-def _values(chosen: pl.DataFrame) -> list[str]:
-    """``qty * price`` (``unit``), ``qty * usd / asset_qty`` (``ratio``, a ledger price) or ``qty`` (``one``).
-
-    Exact in Decimal (100 digits hold any product of two checked numbers), then rounded half even to the
-    1e-18 grain and written without exponent or trailing zeros.
+    Each source sees only the requests the sources before it left unpriced. ``_value`` is exact:
+    vectorized in 128-bit integers (:func:`exact.product`) where it fits, else in Decimal.
     """
-    out: list[str] = []
-    append = out.append
-    with decimal_context() as ctx:
-        ctx.prec = 100
-        for how, qty, a, b in chosen.select("_how", "qty", "_a", "_b").iter_rows():
-            q = Decimal(qty)
-            value = q * Decimal(a) if how == "unit" else q * Decimal(a) / Decimal(b) if how == "ratio" else q
-            append(plain(value.quantize(GRAIN, rounding=ROUND_HALF_EVEN)))
-    return out
+    requests = requests.sort("timestamp", maintain_order=True)
+    is_usd = pl.col("asset") == CASH
+    usd = requests.filter(is_usd).with_columns(_src=pl.lit("export"), _value=pl.col("qty"))
+    rest = requests.filter(~is_usd)
+    looked = pl.concat([rest, file_lookup(rest, sources.prices, sources.staleness)], how="horizontal")
+    by_file = pl.col("_fprice").is_not_null()
+    filed = exact.product(looked.filter(by_file), "qty", "_fprice", "_value").rename({"_fsource": "_src"})
+    rest = looked.filter(~by_file).drop("_fprice", "_fsource")
+    near = pl.concat([rest, ledger_lookup(rest, sources.trades(rest["asset"]), sources.window)], how="horizontal")
+    by_ledger = pl.col("_lqty").is_not_null()
+    ledgered = near.filter(by_ledger).with_columns(
+        _src=pl.lit("ledger"), _a=pl.col("_lusd").cast(pl.String), _b=pl.col("_lqty").cast(pl.String)
+    )
+    rest = near.filter(~by_ledger)
+    pegged = rest.filter(pl.col("asset").is_in(sources.pegged)).with_columns(_src=pl.lit("peg"), _value=pl.col("qty"))
+    none = rest.filter(~pl.col("asset").is_in(sources.pegged)).with_columns(_src=pl.lit(None, pl.String), _value=pl.lit(None, pl.String))
+    slow = [("unit", q, a, None) for q, a in filed.filter(pl.col("_value").is_null()).select("qty", "_fprice").iter_rows()]
+    if slow:  # beyond 128 bits: the same rounding in Decimal
+        exact_values = pl.Series("_fix", [exact.decimal_value(*r) for r in slow], dtype=pl.String)
+        filed = pl.concat(
+            [filed.filter(pl.col("_value").is_not_null()), filed.filter(pl.col("_value").is_null()).with_columns(_value=exact_values)]
+        )
+    ratio = [exact.decimal_value("ratio", q, a, b) for q, a, b in ledgered.select("qty", "_a", "_b").iter_rows()]
+    ledgered = ledgered.with_columns(_value=pl.Series("_value", ratio, dtype=pl.String))
+    cols = ["_i", "target", "asset", "_src", "_value"]
+    return pl.concat([part.select(cols) for part in (usd, filed, ledgered, pegged, none)])
 
 
 def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:

@@ -15,8 +15,8 @@ Formats are detected from the first line, as exports are:
 - **CoinGecko** "export data" CSV ``snapped_at,price,market_cap,total_volume``: one coin per file, the asset
   from the file name (``btc-usd-max.csv`` -> BTC) or from the ``ASSET=FILE`` form.
 
-Every price stays the exact decimal text of the file (``42261.0446``, ``4.2e-05``): it is validated as a
-number here and turned into a ``Decimal`` only where a value is computed. A bad row is a diagnostic with
+Every price stays the exact decimal of the file (``42261.0446``; ``4.2e-05`` becomes the text ``0.000042``):
+it is validated as a number here, never a float, and multiplied only where a value is computed. A bad row is a diagnostic with
 its file and line; a blank line is skipped and counted.
 """
 
@@ -34,6 +34,7 @@ from taxlots.importers import _exprs as ex
 from taxlots.importers.kraken_ledgers import ALIASES
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.source import SourceRef
+from taxlots.pricing import exact
 
 #: The columns of the frame :func:`read_prices` returns.
 PRICE_SCHEMA: dict[str, pl.DataType] = {
@@ -196,7 +197,7 @@ def _finish(
         order=pl.lit(order, pl.Int64),
         line="line",
     )
-    return good, diags
+    return good.with_columns(exact.plain_text(good["price"])), diags
 
 
 def _read_simple(path: str, order: int, width: int) -> tuple[pl.DataFrame, list[Diagnostic]]:

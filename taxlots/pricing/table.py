@@ -17,6 +17,7 @@ into one volume-weighted price; trades at the same moment are always pooled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import polars as pl
@@ -38,21 +39,26 @@ def best_prices(prices: pl.DataFrame) -> pl.DataFrame:
 
 
 def file_lookup(requests: pl.DataFrame, prices: pl.DataFrame, staleness: timedelta) -> pl.DataFrame:
-    """``_r, _fprice, _fsource``: the file price for each request (null when none is recent enough).
+    """``_fprice, _fsource``, row for row with ``requests``: the file price for each (null when none is recent enough).
 
     Args:
-        requests: ``_r, asset, timestamp`` (any order).
+        requests: ``asset, timestamp``, sorted by ``timestamp``.
         prices: the frame :func:`best_prices` returns.
         staleness: how old a price may be.
     """
-    left = requests.select("_r", "asset", "timestamp").sort("timestamp")
+    left = requests.select("asset", "timestamp")
     right = prices.rename({"price": "_fprice", "source": "_fsource"})
     joined = left.join_asof(right, on="timestamp", by="asset", strategy="backward", tolerance=staleness, check_sortedness=False)
-    return joined.select("_r", "_fprice", "_fsource")
+    return joined.select("_fprice", "_fsource")
 
 
-def ledger_trades(frame: pl.DataFrame) -> pl.DataFrame:
-    """The ledger's trades of an asset against USD, pooled per asset and moment: ``asset, timestamp, _usd, _qty``."""
+def ledger_trades(frame: pl.DataFrame, assets: Sequence[str] | None = None) -> pl.DataFrame:
+    """The ledger's trades of an asset against USD, pooled per asset and moment: ``asset, timestamp, _usd, _qty``.
+
+    With ``assets``, only the trades of those assets.
+    """
+    if assets is not None:
+        frame = frame.filter(pl.col("sent_asset").is_in(assets) | pl.col("received_asset").is_in(assets))
     trade = pl.col("type") == "trade"
     sells = (pl.col("received_asset") == CASH) & (pl.col("sent_asset") != CASH)
     buys = (pl.col("sent_asset") == CASH) & (pl.col("received_asset") != CASH)
@@ -67,23 +73,25 @@ def ledger_trades(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def ledger_lookup(requests: pl.DataFrame, trades: pl.DataFrame, window: timedelta) -> pl.DataFrame:
-    """``_r, _lusd, _lqty``: the pooled USD and asset quantities of the nearest trade moment(s) within ``window``.
+    """``_lusd, _lqty``, row for row with ``requests``: the pooled quantities of the nearest trade moment(s) within ``window``.
 
-    The request's price is ``_lusd / _lqty`` (null when no trade is near enough).
+    The request's price is ``_lusd / _lqty`` (both null when no trade is near enough). ``requests`` has
+    ``asset, timestamp``, sorted by ``timestamp``.
     """
-    left = requests.select("_r", "asset", "timestamp").sort("timestamp")
+    left = requests.select("asset", "timestamp")
     side = trades.with_columns(_t=pl.col("timestamp"))
     back = left.join_asof(side, on="timestamp", by="asset", strategy="backward", tolerance=window, check_sortedness=False)
     fwd = left.join_asof(side, on="timestamp", by="asset", strategy="forward", tolerance=window, check_sortedness=False)
-    both = back.select("_r", "timestamp", _tb="_t", _ub="_usd", _qb="_qty").join(
-        fwd.select("_r", _tf="_t", _uf="_usd", _qf="_qty"), on="_r", how="left"
+    both = pl.concat(
+        [back.select("timestamp", _tb="_t", _ub="_usd", _qb="_qty"), fwd.select(_tf="_t", _uf="_usd", _qf="_qty")], how="horizontal"
     )
     db = pl.col("timestamp") - pl.col("_tb")
     df = pl.col("_tf") - pl.col("timestamp")
-    use_b = pl.col("_tb").is_not_null() & (pl.col("_tf").is_null() | (db <= df) | (pl.col("_tb") == pl.col("_tf")))
-    use_f = pl.col("_tf").is_not_null() & (pl.col("_tb").is_null() | (df <= db)) & ~(pl.col("_tb") == pl.col("_tf")).fill_null(False)
+    same = (pl.col("_tb") == pl.col("_tf")).fill_null(False)
+    use_b = pl.col("_tb").is_not_null() & (pl.col("_tf").is_null() | (db <= df))
+    use_f = pl.col("_tf").is_not_null() & (pl.col("_tb").is_null() | (df <= db)) & ~same
     zero = pl.lit(0).cast(_DEC)
     usd = pl.when(use_b).then(pl.col("_ub")).otherwise(zero) + pl.when(use_f).then(pl.col("_uf")).otherwise(zero)
     qty = pl.when(use_b).then(pl.col("_qb")).otherwise(zero) + pl.when(use_f).then(pl.col("_qf")).otherwise(zero)
     found = use_b | use_f
-    return both.select("_r", _lusd=pl.when(found).then(usd), _lqty=pl.when(found).then(qty))
+    return both.select(_lusd=pl.when(found).then(usd), _lqty=pl.when(found).then(qty))

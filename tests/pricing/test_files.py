@@ -40,7 +40,7 @@ def test_simple_csv_keeps_each_price_as_its_exact_text() -> None:
     assert diags == []
     assert rows([path]) == [
         ("BTC", ts(2024, 3, 1), "42261.0446", "file:p.csv", 2),
-        ("SHIB", ts(2024, 3, 1, 10, 30), "4.2e-05", "file:p.csv", 3),
+        ("SHIB", ts(2024, 3, 1, 10, 30), "0.000042", "file:p.csv", 3),  # 4.2e-05 exactly, without the exponent
         ("ETH", ts(2024, 3, 1, 9), "3500", "file:p.csv", 4),
     ]
     # the text is the exact number: 4.2e-05 is 42 millionths, not a binary fraction near it
@@ -165,7 +165,7 @@ def test_coingecko_export_takes_the_coin_from_the_file_name() -> None:
     )
     assert rows([path]) == [
         ("BTC", ts(2024, 3, 1), "61179.6183", "file:btc-usd-max.csv", 2),
-        ("BTC", ts(2024, 3, 2), "6.2e4", "file:btc-usd-max.csv", 3),
+        ("BTC", ts(2024, 3, 2), "62000", "file:btc-usd-max.csv", 3),
     ]
 
 
