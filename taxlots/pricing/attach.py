@@ -84,7 +84,7 @@ def attach_prices(
     """
     prices, diags = read_prices(price_files)
     sources = _Sources(best_prices(prices), frame, tuple(pegged), window, staleness)
-    work = _prepare(frame)
+    work = mark_needs(frame)
     chosen = _choose(work, sources)
     out = _apply(work, chosen)
     unpriced = _unpriced(work, chosen)
@@ -101,7 +101,7 @@ def attach_prices(
     return out.select(columns), report, sorted(diags, key=sort_key)
 
 
-def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
+def mark_needs(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with a row index and the flags ``_need`` (usd_value), ``_fee_need`` (fee_usd) and ``_kfee``."""
     for name in ADDED:
         if name not in frame.columns:
