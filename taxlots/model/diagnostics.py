@@ -31,6 +31,9 @@ class Code(StrEnum):
     DUPLICATE_ID = "duplicate-id"
     SKIPPED_ROWS = "skipped-rows"
     DUPLICATES_DROPPED = "duplicates-dropped"
+    # prices
+    PRICE_FILE = "price-file"
+    PRICE_ASSUMED = "price-assumed"
     # lot matching
     MISSING_PRICE = "missing-price"
     SHORTFALL = "shortfall"
