@@ -35,6 +35,9 @@ class Code(StrEnum):
     MISSING_PRICE = "missing-price"
     SHORTFALL = "shortfall"
     LOT_SELECTION = "lot-selection"
+    # transfers
+    MISSING_BASIS = "missing-basis"
+    BAD_OVERRIDE = "bad-override"
     # options
     BAD_OPTION = "bad-option"
 

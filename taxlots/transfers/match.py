@@ -32,9 +32,9 @@ in the window but outside the tolerance; the detail names the closest one by amo
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -76,8 +76,8 @@ class Side:
     seq: Sequence[int]
     id: Sequence[str]
     time: Sequence[int]
-    wallet: Sequence[str]
-    asset: Sequence[str]
+    wallet: Sequence[Hashable]  # labels compared for equality only: names, or small int codes (faster)
+    asset: Sequence[Hashable]
     qty: Sequence[int]
     fee: Sequence[int]
     tx_hash: Sequence[str | None]
@@ -87,7 +87,7 @@ class Side:
 
 
 class Pair(NamedTuple):
-    """A withdrawal (its ``seq``) and the deposit it became; a NamedTuple, as a run can make 10^5 of them."""
+    """A withdrawal (its ``seq``) and the deposit it became."""
 
     withdrawal: int
     deposit: int
@@ -106,13 +106,18 @@ class Unmatched:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Matching:
-    """The pairs in withdrawal ``seq`` order, and the unmatched rows in ``seq`` order."""
+    """The pairs as three parallel columns (a run can pair 10^5 rows; :meth:`pairs` gives records), and the
+    unmatched rows in ``seq`` order."""
 
-    pairs: list[Pair]
+    withdrawal: list[int]  # seq of each pair's withdrawal
+    deposit: list[int]  # seq of its deposit
+    by_hash: list[bool]  # whether equal tx hashes made the pair
     unmatched: list[Unmatched]
 
-
-_TIED = 3  # a candidate tuple is (tier, gap, shortfall, w.seq, d.seq, w index, d index); the first 3 are the closeness
+    def pairs(self) -> list[Pair]:
+        """The pairs as records, in withdrawal ``seq`` order."""
+        rules = (Rule.CLOSEST, Rule.HASH)
+        return sorted(Pair(w, d, rules[h]) for w, d, h in zip(self.withdrawal, self.deposit, self.by_hash, strict=True))
 
 
 def match(
@@ -126,6 +131,9 @@ def match(
 ) -> Matching:
     """Pair withdrawals with deposits one-to-one, closest first (see the module docstring for the exact rules).
 
+    Rows may come in any order; sorted by asset and then time (as :mod:`taxlots.pairing` passes them) they
+    are not copied.
+
     Args:
         withdrawals: the crypto withdrawals that may be transfers out.
         deposits: the crypto deposits that may be transfers in.
@@ -137,168 +145,250 @@ def match(
     Returns:
         The :class:`Matching`: pairs and unmatched rows with their reasons.
     """
-    win = window // timedelta(microseconds=1)
-    num, den = tolerance.as_integer_ratio()
-    cands = _candidates(withdrawals, deposits, win, num, den, set(forbidden))
-    pairs, ambiguous = _choose(cands, withdrawals, deposits)
-    matched_w = {wi for wi, _, _ in pairs}
-    matched_d = {di for _, di, _ in pairs}
-    has_w = {c[5] for c in cands}
-    has_d = {c[6] for c in cands}
+    ws, runs_w = _ordered(withdrawals)
+    ds, runs_d = _ordered(deposits)
+    rules = _Rules(window // timedelta(microseconds=1), *tolerance.as_integer_ratio(), scale)
+    cands = _sweep(ws, ds, runs_w, runs_d, rules, set(forbidden))
+    chosen = _choose(cands, ws, ds)
     unmatched = [
-        *_explain(withdrawals, deposits, "withdrawal", matched_w, has_w, ambiguous[0], win, num, den, scale),
-        *_explain(deposits, withdrawals, "deposit", matched_d, has_d, ambiguous[1], win, num, den, scale),
+        *_explain(ws, ds, "withdrawal", chosen.paired_w, chosen.count_w, chosen.ambiguous_w, runs_d, rules),
+        *_explain(ds, ws, "deposit", chosen.paired_d, chosen.count_d, chosen.ambiguous_d, runs_w, rules),
     ]
     unmatched.sort(key=lambda u: u.seq)
-    out = [Pair(withdrawals.seq[wi], deposits.seq[di], rule) for wi, di, rule in pairs]
-    out.sort()
-    return Matching(pairs=out, unmatched=unmatched)
+    wseq, dseq = ws.seq, ds.seq
+    return Matching(
+        withdrawal=[wseq[w] for w in chosen.w],
+        deposit=[dseq[d] for d in chosen.d],
+        by_hash=chosen.by_hash,
+        unmatched=unmatched,
+    )
 
 
-def _by_asset(side: Side) -> dict[str, list[int]]:
-    """Row indices per asset, each list sorted by ``(time, seq)``."""
-    groups: dict[str, list[int]] = {}
-    for i in sorted(range(len(side)), key=lambda i: (side.time[i], side.seq[i])):
-        groups.setdefault(side.asset[i], []).append(i)
-    return groups
+class _Rules(NamedTuple):
+    win: int  # microseconds
+    num: int  # tolerance = num / den
+    den: int
+    scale: int
+
+    def allowed(self, qty: int, fee: int) -> int:
+        """How much less than ``qty`` a deposit may receive: ``max(tolerance * qty, fee)``, floored (exact for ints)."""
+        return max(qty * self.num // self.den, fee)
 
 
-def _candidates(
-    ws: Side, ds: Side, win: int, num: int, den: int, forbidden: set[tuple[int, int]]
-) -> list[tuple[int, int, int, int, int, int, int]]:
-    """Every candidate pair as ``(tier, gap, shortfall, w.seq, d.seq, w index, d index)``: the sweep and the hash dict."""
-    out: list[tuple[int, int, int, int, int, int, int]] = []
+def _ordered(side: Side) -> tuple[Side, dict[Hashable, tuple[int, int]]]:
+    """``side`` sorted by asset and then time (a copy only when it is not), and each asset's index range."""
+    asset, time = side.asset, side.time
+    n = len(side)
+    cuts = [0, *(i for i in range(1, n) if asset[i] != asset[i - 1]), n]
+    runs = {asset[a]: (a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a < b}
+    if len(runs) == len(cuts) - 1 - (n == 0) and all(time[a:b] == sorted(time[a:b]) for a, b in runs.values()):
+        return side, runs
+    order = sorted(range(n), key=lambda i: (asset[i], time[i], side.seq[i]))
+    cols = {name: [getattr(side, name)[i] for i in order] for name in ("seq", "id", "time", "wallet", "asset", "qty", "fee", "tx_hash")}
+    return _ordered(Side(**cols))
+
+
+@dataclass(slots=True)
+class _Candidates:
+    """Candidate pairs as parallel columns: withdrawal index, deposit index, and closeness packed in one integer,
+    ``(tier << 64 | gap) << qb | shortfall`` (so integers compare as the key ``(tier, gap, shortfall)`` does)."""
+
+    qb: int  # bits of the largest quantity: room for any shortfall
+    w: list[int] = field(default_factory=list)
+    d: list[int] = field(default_factory=list)
+    close: list[int] = field(default_factory=list)
+
+    def by_hash(self, close: int) -> bool:
+        return close >> (64 + self.qb) == 0
+
+
+def _sweep(
+    ws: Side,
+    ds: Side,
+    runs_w: dict[Hashable, tuple[int, int]],
+    runs_d: dict[Hashable, tuple[int, int]],
+    rules: _Rules,
+    forbidden: set[tuple[int, int]],
+) -> _Candidates:
+    """Every candidate pair: per asset, a sweep over the withdrawals in time order (see the module docstring)."""
     wt, wq, wf, wh, ww, wseq = ws.time, ws.qty, ws.fee, ws.tx_hash, ws.wallet, ws.seq
     dt, dq, dh, dw, dseq = ds.time, ds.qty, ds.tx_hash, ds.wallet, ds.seq
-    by_hash: dict[tuple[str, str], list[int]] = {}
+    qb = max(max(wq, default=0), max(dq, default=0)).bit_length()
+    out = _Candidates(qb=qb)
+    cw, cd, cc = out.w, out.d, out.close
+    m = max(len(ds), 1)  # a deposit's key in the window is qty * m + index: sorted by qty, and the index comes back
+    dkey = [q * m + i for i, q in enumerate(dq)]
+    by_hash: dict[tuple[Hashable, str], list[int]] = {}
     for di, h in enumerate(dh):
         if h is not None:
             by_hash.setdefault((ds.asset[di], h), []).append(di)
-    deposits_of = _by_asset(ds)
-    for asset, wrows in _by_asset(ws).items():
-        drows = deposits_of.get(asset, [])
-        active: list[tuple[int, int, int]] = []  # (qty, seq, index) of the deposits timed in [t, t + win]
-        add = drop = 0
-        for wi in wrows:
-            t, q, h, wallet = wt[wi], wq[wi], wh[wi], ww[wi]
-            while add < len(drows) and dt[drows[add]] <= t + win:
-                di = drows[add]
-                insort(active, (dq[di], dseq[di], di))
-                add += 1
-            while drop < add and dt[drows[drop]] < t:
-                di = drows[drop]
-                del active[bisect_left(active, (dq[di], dseq[di], di))]
-                drop += 1
-            allowed = max(q * num // den, wf[wi])
-            for k in range(bisect_left(active, (q - allowed,)), bisect_left(active, (q + 1,))):
-                di = active[k][2]
+    win, num, den, tier1 = rules.win, rules.num, rules.den, 1 << 64
+    for asset, (wa, wb) in runs_w.items():
+        add, end = runs_d.get(asset, (0, 0))
+        drop = add
+        active: list[int] = []  # keys of the deposits timed in [t, t + win], sorted
+        rows = zip(range(wa, wb), wt[wa:wb], wq[wa:wb], wf[wa:wb], wh[wa:wb], ww[wa:wb], strict=True)
+        for wi, t, q, fee, h, wallet in rows:
+            upto = bisect_right(dt, t + win, add, end)
+            if upto > add:
+                for key in dkey[add:upto]:
+                    insort(active, key)
+                add = upto
+            gone = bisect_left(dt, t, drop, upto)
+            if gone > drop:
+                for key in dkey[drop:gone]:
+                    del active[bisect_left(active, key)]
+                drop = gone
+            allowed = q * num // den
+            low = (q - (fee if fee > allowed else allowed)) * m
+            for key in active[bisect_left(active, low) : bisect_left(active, (q + 1) * m)]:
+                di = key % m
                 if dw[di] == wallet or (h is not None and dh[di] is not None):
                     continue  # same wallet; or both hashed (equal ones come from the dict, different ones never match)
                 if forbidden and (wseq[wi], dseq[di]) in forbidden:
                     continue
-                out.append((1, dt[di] - t, q - dq[di], wseq[wi], dseq[di], wi, di))
+                cw.append(wi)
+                cd.append(di)
+                cc.append((tier1 | dt[di] - t) << qb | q - dq[di])
             if h is not None:
                 for di in by_hash.get((asset, h), ()):
                     if dw[di] != wallet and dq[di] <= q and not (forbidden and (wseq[wi], dseq[di]) in forbidden):
-                        out.append((0, abs(dt[di] - t), q - dq[di], wseq[wi], dseq[di], wi, di))
+                        cw.append(wi)
+                        cd.append(di)
+                        cc.append(abs(dt[di] - t) << qb | q - dq[di])
     return out
 
 
-def _choose(
-    cands: list[tuple[int, int, int, int, int, int, int]], ws: Side, ds: Side
-) -> tuple[list[tuple[int, int, Rule]], tuple[dict[int, str], dict[int, str]]]:
-    """The greedy one-to-one choice. Returns ``(w index, d index, rule)`` pairs and the ambiguous rows' details."""
-    count_w: dict[int, int] = {}
-    count_d: dict[int, int] = {}
-    for c in cands:
-        count_w[c[5]] = count_w.get(c[5], 0) + 1
-        count_d[c[6]] = count_d.get(c[6], 0) + 1
-    pairs: list[tuple[int, int, Rule]] = []
-    rest = []
-    for c in cands:
-        if count_w[c[5]] == 1 and count_d[c[6]] == 1:
-            pairs.append((c[5], c[6], Rule.HASH if c[0] == 0 else Rule.CLOSEST))
-        else:
-            rest.append(c)
-    rest.sort()
-    taken_w: set[int] = set()
-    taken_d: set[int] = set()
-    amb_w: dict[int, str] = {}
-    amb_d: dict[int, str] = {}
-    i = 0
-    while i < len(rest):
+@dataclass(slots=True)
+class _Chosen:
+    w: list[int]  # paired withdrawal indices
+    d: list[int]
+    by_hash: list[bool]
+    paired_w: bytearray
+    paired_d: bytearray
+    count_w: list[int]  # candidates per row
+    count_d: list[int]
+    ambiguous_w: dict[int, str]
+    ambiguous_d: dict[int, str]
+
+
+def _best(rows: list[int], close: list[int], n: int) -> tuple[list[int], list[int], list[int]]:
+    """Per row: its number of candidates, its smallest closeness (-1 for none), and how many candidates share it."""
+    count, best, ties = [0] * n, [-1] * n, [0] * n
+    for r, x in zip(rows, close, strict=True):
+        count[r] += 1
+        b = best[r]
+        if b < 0 or x < b:
+            best[r] = x
+            ties[r] = 1
+        elif x == b:
+            ties[r] += 1
+    return count, best, ties
+
+
+def _choose(c: _Candidates, ws: Side, ds: Side) -> _Chosen:
+    """The greedy one-to-one choice, closest first, exact ties left ambiguous.
+
+    A pair that is strictly the closest for both its rows is taken at once: every other pair of either row is
+    farther, so the greedy loop would reach this one with both rows free. Only the rest is sorted.
+    """
+    count_w, best_w, ties_w = _best(c.w, c.close, len(ws))
+    count_d, best_d, ties_d = _best(c.d, c.close, len(ds))
+    out = _Chosen([], [], [], bytearray(len(ws)), bytearray(len(ds)), count_w, count_d, {}, {})
+    ow, od, oh, pw, pd = out.w, out.d, out.by_hash, out.paired_w, out.paired_d
+    for w, d, x in zip(c.w, c.d, c.close, strict=True):
+        if best_w[w] == x and best_d[d] == x and ties_w[w] == 1 and ties_d[d] == 1:
+            ow.append(w)
+            od.append(d)
+            oh.append(c.by_hash(x))
+            pw[w] = pd[d] = 1
+    rest = [k for k, (w, d) in enumerate(zip(c.w, c.d, strict=True)) if not pw[w] and not pd[d]]
+    if not rest:
+        return out
+    kb = len(c.w).bit_length()  # one integer per candidate: closeness in the high bits, its number in the low ones
+    keys = sorted(c.close[k] << kb | k for k in rest)
+    mask = (1 << kb) - 1
+    taken_w, taken_d = bytearray(len(ws)), bytearray(len(ds))
+    i, n = 0, len(keys)
+    while i < n:
+        close = keys[i] >> kb
         j = i + 1
-        while j < len(rest) and rest[j][:_TIED] == rest[i][:_TIED]:
+        while j < n and keys[j] >> kb == close:
             j += 1
-        group = [c for c in rest[i:j] if c[5] not in taken_w and c[6] not in taken_d]
+        group = [k for k in (key & mask for key in keys[i:j]) if not taken_w[c.w[k]] and not taken_d[c.d[k]]]
         i = j
-        seen_w: dict[int, list[int]] = {}
-        seen_d: dict[int, list[int]] = {}
-        for c in group:
-            seen_w.setdefault(c[5], []).append(c[6])
-            seen_d.setdefault(c[6], []).append(c[5])
-        for c in group:
-            wi, di = c[5], c[6]
-            if len(seen_w[wi]) == 1 and len(seen_d[di]) == 1:
-                pairs.append((wi, di, Rule.HASH if c[0] == 0 else Rule.CLOSEST))
-            else:
-                fits_w = [ds.id[d] for d in seen_w[wi]]
-                fits_d = [ws.id[w] for w in seen_d[di]]
-                amb_w.setdefault(wi, _tie(c, "deposit", fits_w, "withdrawal", fits_d))
-                amb_d.setdefault(di, _tie(c, "withdrawal", fits_d, "deposit", fits_w))
-            taken_w.add(wi)
-            taken_d.add(di)
-    return pairs, (amb_w, amb_d)
+        if len(group) > 1:
+            _ties(out, c, group, ws, ds)
+        elif group:
+            w, d = c.w[group[0]], c.d[group[0]]
+            ow.append(w)
+            od.append(d)
+            oh.append(c.by_hash(close))
+            pw[w] = pd[d] = 1
+        for k in group:
+            taken_w[c.w[k]] = taken_d[c.d[k]] = 1
+    return out
 
 
-def _tie(cand: tuple[int, ...], mine: str, my_fits: list[str], theirs: str, their_fits: list[str]) -> str:
+def _ties(out: _Chosen, c: _Candidates, group: list[int], ws: Side, ds: Side) -> None:
+    """Pairs tied on closeness: those sharing no row are matched, the others' rows are all ambiguous."""
+    fits_w: dict[int, list[int]] = {}
+    fits_d: dict[int, list[int]] = {}
+    for k in group:
+        fits_w.setdefault(c.w[k], []).append(c.d[k])
+        fits_d.setdefault(c.d[k], []).append(c.w[k])
+    for k in group:
+        w, d, hashed = c.w[k], c.d[k], c.by_hash(c.close[k])
+        if len(fits_w[w]) == 1 and len(fits_d[d]) == 1:
+            out.w.append(w)
+            out.d.append(d)
+            out.by_hash.append(hashed)
+            out.paired_w[w] = out.paired_d[d] = 1
+            continue
+        how = "the same tx hash" if hashed else "the same time gap and amount difference"
+        deposits = sorted(ds.id[x] for x in fits_w[w])
+        withdrawals = sorted(ws.id[x] for x in fits_d[d])
+        out.ambiguous_w.setdefault(w, _tie(how, "deposit", deposits, "withdrawal", withdrawals))
+        out.ambiguous_d.setdefault(d, _tie(how, "withdrawal", withdrawals, "deposit", deposits))
+
+
+def _tie(how: str, mine: str, my_fits: list[str], theirs: str, their_fits: list[str]) -> str:
     """Which rows tie: this row's own candidates, or the rows competing with it for its one candidate."""
-    how = "the same tx hash" if cand[0] == 0 else "the same time gap and amount difference"
     if len(my_fits) > 1:
-        return f"{mine}s {', '.join(sorted(my_fits))} fit equally well ({how})"
-    return f"{mine} {my_fits[0]} fits {theirs}s {', '.join(sorted(their_fits))} equally well ({how})"
+        return f"{mine}s {', '.join(my_fits)} fit equally well ({how})"
+    return f"{mine} {my_fits[0]} fits {theirs}s {', '.join(their_fits)} equally well ({how})"
 
 
 def _explain(
     side: Side,
     other: Side,
     name: str,
-    matched: set[int],
-    had: set[int],
+    paired: bytearray,
+    count: list[int],
     ambiguous: dict[int, str],
-    win: int,
-    num: int,
-    den: int,
-    scale: int,
+    runs: dict[Hashable, tuple[int, int]],
+    rules: _Rules,
 ) -> list[Unmatched]:
-    """The reason each row of ``side`` that is not in ``matched`` was left over."""
+    """The reason each row of ``side`` that was not paired was left over (``other`` is sorted, ``runs`` its ranges)."""
     out: list[Unmatched] = []
-    lone = [i for i in range(len(side)) if i not in matched]
-    if not lone:
-        return out
-    others = _by_asset(other)
-    times = {asset: [other.time[i] for i in rows] for asset, rows in others.items()}
-    for i in lone:
+    for i in [i for i, p in enumerate(paired) if not p]:
         if i in ambiguous:
             out.append(Unmatched(seq=side.seq[i], side=name, reason=Reason.AMBIGUOUS, detail=ambiguous[i]))
-        elif i in had:
+        elif count[i]:
             out.append(Unmatched(seq=side.seq[i], side=name, reason=Reason.TAKEN, detail="every candidate matched a closer row"))
         else:
-            rows, stamps = others.get(side.asset[i], []), times.get(side.asset[i], [])
-            out.append(_nearest(side, other, name, i, rows, stamps, win, num, den, scale))
+            out.append(_nearest(side, other, name, i, runs.get(side.asset[i], (0, 0)), rules))
     return out
 
 
-def _nearest(
-    side: Side, other: Side, name: str, i: int, rows: list[int], stamps: list[int], win: int, num: int, den: int, scale: int
-) -> Unmatched:
+def _nearest(side: Side, other: Side, name: str, i: int, run: tuple[int, int], rules: _Rules) -> Unmatched:
     """``amount too different`` naming the closest row by amount in the window, or ``no candidate in the window``."""
     t = side.time[i]
-    lo, hi = (t, t + win) if name == "withdrawal" else (t - win, t)
+    lo, hi = (t, t + rules.win) if name == "withdrawal" else (t - rules.win, t)
     best: tuple[tuple[int, int, int], int] | None = None
     hashed_away = 0
-    for k in range(bisect_left(stamps, lo), bisect_right(stamps, hi)):
-        j = rows[k]
+    a, b = run
+    for j in range(bisect_left(other.time, lo, a, b), bisect_right(other.time, hi, a, b)):
         if other.wallet[j] == side.wallet[i]:
             continue
         if side.tx_hash[i] is not None and other.tx_hash[j] is not None:
@@ -314,14 +404,13 @@ def _nearest(
     w, d = (i, best[1]) if name == "withdrawal" else (best[1], i)
     ws, ds = (side, other) if name == "withdrawal" else (other, side)
     sent, got = ws.qty[w], ds.qty[d]
-    allowed = max(sent * num // den, ws.fee[w])
-    asset = side.asset[i]
+    scale = rules.scale
     with decimal_context():
-        gap = f"{_text(abs(sent - got), scale)} {asset} {'more' if got > sent else 'less'}"
+        gap = f"{_text(abs(sent - got), scale)} {'more' if got > sent else 'less'}"
         pct = plain((Decimal(abs(sent - got)) * 100 / Decimal(sent)).quantize(Decimal("0.01")))
         detail = (
             f"withdrawal {ws.id[w]} sends {_text(sent, scale)}, deposit {ds.id[d]} receives {_text(got, scale)}: "
-            f"{gap} ({pct}%); at most {_text(allowed, scale)} less is allowed"
+            f"{gap} ({pct}%); at most {_text(rules.allowed(sent, ws.fee[w]), scale)} less is allowed"
         )
     return Unmatched(seq=seq, side=name, reason=Reason.AMOUNT, detail=detail)
 
@@ -330,8 +419,3 @@ def _text(value: int, scale: int) -> str:
     """A scaled integer as plain decimal text."""
     with decimal_context():
         return plain(Decimal(value).scaleb(-scale))
-
-
-def micros(ts: datetime) -> int:
-    """A UTC timestamp as microseconds since the epoch (the unit of :attr:`Side.time`)."""
-    return (ts - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)

@@ -24,33 +24,33 @@ def reasons(m: Matching) -> dict[int, Reason]:
 
 def test_exact_match() -> None:
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "BTC", "1", "0", None)])
-    assert m.pairs == [Pair(0, 1, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 1, Rule.CLOSEST)]
     assert m.unmatched == []
 
 
 def test_shortfall_within_one_percent_matches() -> None:
     # 1 - 0.99 = 0.01 = 1% of 1: the boundary is inside.
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "BTC", "0.99", "0", None)])
-    assert m.pairs == [Pair(0, 1, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 1, Rule.CLOSEST)]
 
 
 def test_withdrawal_fee_widens_the_tolerance() -> None:
     # 1 - 0.98 = 0.02 > 1% of 1 = 0.01, but the withdrawal's own BTC fee is 0.02: max(0.01, 0.02) = 0.02 allows it.
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0.02", None)], [(1, "D", 30, "Coinbase", "BTC", "0.98", "0", None)])
-    assert m.pairs == [Pair(0, 1, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 1, Rule.CLOSEST)]
 
 
 def test_configured_tolerance() -> None:
     # 1 - 0.98 = 0.02 <= 5% of 1 = 0.05
     ws, ds = [(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "BTC", "0.98", "0", None)]
-    assert run(ws, ds, tolerance=Decimal("0.05")).pairs == [Pair(0, 1, Rule.CLOSEST)]
-    assert run(ws, ds).pairs == []
+    assert run(ws, ds, tolerance=Decimal("0.05")).pairs() == [Pair(0, 1, Rule.CLOSEST)]
+    assert run(ws, ds).pairs() == []
 
 
 def test_amount_too_different_says_by_how_much() -> None:
     # 1 - 0.98 = 0.02 = 2% of 1; allowed max(1% of 1, no fee) = 0.01.
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "BTC", "0.98", "0", None)])
-    detail = "withdrawal W sends 1, deposit D receives 0.98: 0.02 BTC less (2%); at most 0.01 less is allowed"
+    detail = "withdrawal W sends 1, deposit D receives 0.98: 0.02 less (2%); at most 0.01 less is allowed"
     assert m.unmatched == [
         Unmatched(seq=0, side="withdrawal", reason=Reason.AMOUNT, detail=detail),
         Unmatched(seq=1, side="deposit", reason=Reason.AMOUNT, detail=detail),
@@ -60,40 +60,40 @@ def test_amount_too_different_says_by_how_much() -> None:
 def test_deposit_larger_than_withdrawal_never_matches() -> None:
     # 1.5 - 1 = 0.5 more = 50% of 1
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "BTC", "1.5", "0", None)])
-    assert m.pairs == []
-    assert m.unmatched[0].detail == "withdrawal W sends 1, deposit D receives 1.5: 0.5 BTC more (50%); at most 0.01 less is allowed"
+    assert m.pairs() == []
+    assert m.unmatched[0].detail == "withdrawal W sends 1, deposit D receives 1.5: 0.5 more (50%); at most 0.01 less is allowed"
 
 
 def test_window_boundary() -> None:
     ws = [(0, "W", 0, "Kraken", "BTC", "1", "0", None)]
-    assert run(ws, [(1, "D", H48, "Coinbase", "BTC", "1", "0", None)]).pairs == [Pair(0, 1, Rule.CLOSEST)]  # exactly 48 h: inside
+    assert run(ws, [(1, "D", H48, "Coinbase", "BTC", "1", "0", None)]).pairs() == [Pair(0, 1, Rule.CLOSEST)]  # exactly 48 h: inside
     m = run(ws, [(1, "D", H48 + 1, "Coinbase", "BTC", "1", "0", None)])  # one minute past
-    assert m.pairs == []
+    assert m.pairs() == []
     assert reasons(m) == {0: Reason.NO_CANDIDATE, 1: Reason.NO_CANDIDATE}
-    assert run(ws, [(1, "D", 90, "Coinbase", "BTC", "1", "0", None)], window=timedelta(hours=1)).pairs == []
+    assert run(ws, [(1, "D", 90, "Coinbase", "BTC", "1", "0", None)], window=timedelta(hours=1)).pairs() == []
 
 
 def test_deposit_before_withdrawal_never_matches() -> None:
     m = run([(1, "W", 10, "Kraken", "BTC", "1", "0", None)], [(0, "D", 9, "Coinbase", "BTC", "1", "0", None)])
-    assert m.pairs == []
+    assert m.pairs() == []
     assert reasons(m) == {0: Reason.NO_CANDIDATE, 1: Reason.NO_CANDIDATE}
 
 
 def test_equal_hashes_match_outside_window_and_tolerance() -> None:
     # 5 days apart and 10% short: the hash decides.
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", "abc")], [(1, "D", 5 * 24 * 60, "Coinbase", "BTC", "0.9", "0", "abc")])
-    assert m.pairs == [Pair(0, 1, Rule.HASH)]
+    assert m.pairs() == [Pair(0, 1, Rule.HASH)]
 
 
 def test_equal_hash_wins_over_a_closer_unhashed_deposit() -> None:
     ws = [(0, "W", 0, "Kraken", "BTC", "1", "0", "abc")]
     ds = [(1, "D1", 1, "Coinbase", "BTC", "1", "0", None), (2, "D2", 50, "Ledger", "BTC", "1", "0", "abc")]
-    assert run(ws, ds).pairs == [Pair(0, 2, Rule.HASH)]
+    assert run(ws, ds).pairs() == [Pair(0, 2, Rule.HASH)]
 
 
 def test_different_hashes_never_match() -> None:
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", "abc")], [(1, "D", 30, "Coinbase", "BTC", "1", "0", "xyz")])
-    assert m.pairs == []
+    assert m.pairs() == []
     assert m.unmatched[0] == Unmatched(
         seq=0, side="withdrawal", reason=Reason.NO_CANDIDATE, detail="1 row(s) in the window carry a different tx hash"
     )
@@ -101,14 +101,14 @@ def test_different_hashes_never_match() -> None:
 
 def test_hash_on_one_side_only_falls_back_to_time_and_amount() -> None:
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", "abc")], [(1, "D", 30, "Coinbase", "BTC", "1", "0", None)])
-    assert m.pairs == [Pair(0, 1, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 1, Rule.CLOSEST)]
 
 
 def test_ambiguous_tie_leaves_all_unmatched() -> None:
     ws = [(0, "W", 0, "Kraken", "BTC", "1", "0", None)]
     ds = [(1, "D1", 10, "Coinbase", "BTC", "1", "0", None), (2, "D2", 10, "Ledger", "BTC", "1", "0", None)]
     m = run(ws, ds)
-    assert m.pairs == []
+    assert m.pairs() == []
     how = "(the same time gap and amount difference)"
     assert m.unmatched == [
         Unmatched(seq=0, side="withdrawal", reason=Reason.AMBIGUOUS, detail=f"deposits D1, D2 fit equally well {how}"),
@@ -120,25 +120,25 @@ def test_ambiguous_tie_leaves_all_unmatched() -> None:
 def test_two_withdrawals_tied_for_one_deposit_are_ambiguous() -> None:
     ws = [(0, "W1", 0, "Kraken", "BTC", "1", "0", None), (1, "W2", 0, "Binance", "BTC", "1", "0", None)]
     m = run(ws, [(2, "D", 10, "Coinbase", "BTC", "1", "0", None)])
-    assert m.pairs == []
+    assert m.pairs() == []
     assert reasons(m) == {0: Reason.AMBIGUOUS, 1: Reason.AMBIGUOUS, 2: Reason.AMBIGUOUS}
 
 
 def test_same_wallet_never_matches() -> None:
     m = run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Kraken", "BTC", "1", "0", None)])
-    assert m.pairs == []
+    assert m.pairs() == []
     assert reasons(m) == {0: Reason.NO_CANDIDATE, 1: Reason.NO_CANDIDATE}
 
 
 def test_other_asset_never_matches() -> None:
-    assert run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "ETH", "1", "0", None)]).pairs == []
+    assert run([(0, "W", 0, "Kraken", "BTC", "1", "0", None)], [(1, "D", 30, "Coinbase", "ETH", "1", "0", None)]).pairs() == []
 
 
 def test_closest_in_time_wins_the_deposit() -> None:
     # W2 is 5 minutes before D, W1 10: W2 takes it, W1's only candidate is gone.
     ws = [(0, "W1", 0, "Kraken", "BTC", "1", "0", None), (1, "W2", 5, "Binance", "BTC", "1", "0", None)]
     m = run(ws, [(2, "D", 10, "Coinbase", "BTC", "1", "0", None)])
-    assert m.pairs == [Pair(1, 2, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(1, 2, Rule.CLOSEST)]
     assert m.unmatched == [Unmatched(seq=0, side="withdrawal", reason=Reason.TAKEN, detail="every candidate matched a closer row")]
 
 
@@ -147,7 +147,7 @@ def test_amount_breaks_a_tie_in_time() -> None:
     ws = [(0, "W", 0, "Kraken", "BTC", "1", "0", None)]
     ds = [(1, "D1", 10, "Coinbase", "BTC", "0.995", "0", None), (2, "D2", 10, "Ledger", "BTC", "1", "0", None)]
     m = run(ws, ds)
-    assert m.pairs == [Pair(0, 2, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 2, Rule.CLOSEST)]
     assert reasons(m) == {1: Reason.TAKEN}
 
 
@@ -157,13 +157,13 @@ def test_chain_of_competitors_resolves_closest_first() -> None:
     ds = [(2, "D1", 10, "Coinbase", "BTC", "1", "0", None), (3, "D2", 20, "Ledger", "BTC", "1", "0", None)]
     m = run(ws, ds)
     # W1 also reaches D2 (gap 20): after W2-D1, W1-D2 is the next free pair.
-    assert m.pairs == [Pair(0, 3, Rule.CLOSEST), Pair(1, 2, Rule.CLOSEST)]
+    assert m.pairs() == [Pair(0, 3, Rule.CLOSEST), Pair(1, 2, Rule.CLOSEST)]
 
 
 def test_forbidden_pair_is_skipped() -> None:
     ws = [(0, "W", 0, "Kraken", "BTC", "1", "0", None)]
     ds = [(1, "D1", 10, "Coinbase", "BTC", "1", "0", None), (2, "D2", 20, "Ledger", "BTC", "1", "0", None)]
-    assert run(ws, ds, forbidden={(0, 1)}).pairs == [Pair(0, 2, Rule.CLOSEST)]
+    assert run(ws, ds, forbidden={(0, 1)}).pairs() == [Pair(0, 2, Rule.CLOSEST)]
 
 
 # ---- the whole matcher against a plainly written reference ------------------------------------------------------
@@ -239,6 +239,6 @@ def test_matches_the_brute_force_reference(wparts: list[tuple], dparts: list[tup
     ds: list[Row] = [(n + i, f"D{i}", t * 720, wal, a, q, "0", h) for i, (t, wal, a, q, _, h) in enumerate(dparts)]
     m = run(ws, ds, window=timedelta(hours=hours))
     want_pairs, want_why = reference(ws, ds, hours * 60, Decimal("0.01"))
-    assert {(p.withdrawal, p.deposit) for p in m.pairs} == want_pairs
+    assert {(p.withdrawal, p.deposit) for p in m.pairs()} == want_pairs
     assert reasons(m) == want_why
-    assert len(m.pairs) * 2 + len(m.unmatched) == len(ws) + len(ds)  # every row is either paired or explained
+    assert len(m.withdrawal) * 2 + len(m.unmatched) == len(ws) + len(ds)  # every row is either paired or explained
