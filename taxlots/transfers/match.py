@@ -148,11 +148,12 @@ def match(
     ws, runs_w = _ordered(withdrawals)
     ds, runs_d = _ordered(deposits)
     rules = _Rules(window // timedelta(microseconds=1), *tolerance.as_integer_ratio(), scale)
-    cands = _sweep(ws, ds, runs_w, runs_d, rules, set(forbidden))
+    barred = set(forbidden)
+    cands = _sweep(ws, ds, runs_w, runs_d, rules, barred)
     chosen = _choose(cands, ws, ds)
     unmatched = [
-        *_explain(ws, ds, "withdrawal", chosen.paired_w, chosen.count_w, chosen.ambiguous_w, runs_d, rules),
-        *_explain(ds, ws, "deposit", chosen.paired_d, chosen.count_d, chosen.ambiguous_d, runs_w, rules),
+        *_explain(ws, ds, "withdrawal", chosen.paired_w, chosen.count_w, chosen.ambiguous_w, runs_d, rules, barred),
+        *_explain(ds, ws, "deposit", chosen.paired_d, chosen.count_d, chosen.ambiguous_d, runs_w, rules, barred),
     ]
     unmatched.sort(key=lambda u: u.seq)
     wseq, dseq = ws.seq, ds.seq
@@ -368,6 +369,7 @@ def _explain(
     ambiguous: dict[int, str],
     runs: dict[Hashable, tuple[int, int]],
     rules: _Rules,
+    barred: set[tuple[int, int]],
 ) -> list[Unmatched]:
     """The reason each row of ``side`` that was not paired was left over (``other`` is sorted, ``runs`` its ranges)."""
     out: list[Unmatched] = []
@@ -377,16 +379,16 @@ def _explain(
         elif count[i]:
             out.append(Unmatched(seq=side.seq[i], side=name, reason=Reason.TAKEN, detail="every candidate matched a closer row"))
         else:
-            out.append(_nearest(side, other, name, i, runs.get(side.asset[i], (0, 0)), rules))
+            out.append(_nearest(side, other, name, i, runs.get(side.asset[i], (0, 0)), rules, barred))
     return out
 
 
-def _nearest(side: Side, other: Side, name: str, i: int, run: tuple[int, int], rules: _Rules) -> Unmatched:
+def _nearest(side: Side, other: Side, name: str, i: int, run: tuple[int, int], rules: _Rules, barred: set[tuple[int, int]]) -> Unmatched:
     """``amount too different`` naming the closest row by amount in the window, or ``no candidate in the window``."""
     t = side.time[i]
     lo, hi = (t, t + rules.win) if name == "withdrawal" else (t - rules.win, t)
     best: tuple[tuple[int, int, int], int] | None = None
-    hashed_away = 0
+    hashed_away = forbidden = 0
     a, b = run
     for j in range(bisect_left(other.time, lo, a, b), bisect_right(other.time, hi, a, b)):
         if other.wallet[j] == side.wallet[i]:
@@ -394,12 +396,17 @@ def _nearest(side: Side, other: Side, name: str, i: int, run: tuple[int, int], r
         if side.tx_hash[i] is not None and other.tx_hash[j] is not None:
             hashed_away += 1  # equal hashes were candidates already, so these differ
             continue
+        if barred and ((side.seq[i], other.seq[j]) if name == "withdrawal" else (other.seq[j], side.seq[i])) in barred:
+            forbidden += 1
+            continue
         key = (abs(other.qty[j] - side.qty[i]), abs(other.time[j] - t), other.seq[j])
         if best is None or key < best[0]:
             best = (key, j)
     seq = side.seq[i]
     if best is None:
-        detail = f"{hashed_away} row(s) in the window carry a different tx hash" if hashed_away else ""
+        notes = [f"{hashed_away} row(s) in the window carry a different tx hash"] if hashed_away else []
+        notes += [f"{forbidden} row(s) in the window are forbidden by an override"] if forbidden else []
+        detail = "; ".join(notes)
         return Unmatched(seq=seq, side=name, reason=Reason.NO_CANDIDATE, detail=detail)
     w, d = (i, best[1]) if name == "withdrawal" else (best[1], i)
     ws, ds = (side, other) if name == "withdrawal" else (other, side)
