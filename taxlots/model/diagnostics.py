@@ -38,6 +38,9 @@ class Code(StrEnum):
     MISSING_PRICE = "missing-price"
     SHORTFALL = "shortfall"
     LOT_SELECTION = "lot-selection"
+    # transfers
+    MISSING_BASIS = "missing-basis"
+    BAD_OVERRIDE = "bad-override"
     UNMATCHED_TRANSFER = "unmatched-transfer"
     # options
     BAD_OPTION = "bad-option"

@@ -1,0 +1,1 @@
+"""Transfers between the user's own wallets: matching withdrawals to deposits, and the overrides file. Pure."""
