@@ -11,6 +11,7 @@ from taxlots.cli.commands.gains import gains
 from taxlots.cli.commands.income import income
 from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
+from taxlots.cli.commands.prices import prices_app
 from taxlots.cli.commands.project import check, init
 
 app = typer.Typer(
@@ -44,6 +45,7 @@ app.command("lots")(lots)
 app.command("income")(income)
 app.command("init")(init)
 app.command("check")(check)
+app.add_typer(prices_app, name="prices")
 
 
 def main() -> None:

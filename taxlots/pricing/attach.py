@@ -109,11 +109,12 @@ def mark_needs(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns([pl.col(c).cast(pl.String) for c in ADDED]).with_row_index("_i")
     typ, fee_asset = pl.col("type"), pl.col("fee_asset")
     usd_side = (typ == "trade") & ((pl.col("sent_asset") == CASH) | (pl.col("received_asset") == CASH)).fill_null(False)
-    # quantities are canonical decimal strings (ingest's contract): zero is "0", and equal values are equal text
-    has_fee = fee_asset.is_not_null() & pl.col("fee_qty").is_not_null() & (pl.col("fee_qty") != "0")
+    # quantities are checked decimal strings, not canonical ones ("2" and "2.00000000"): compare them as numbers
+    has_fee = fee_asset.is_not_null() & pl.col("fee_qty").is_not_null() & ~pl.col("fee_qty").str.contains(r"^0*\.?0*$")
     property_fee = has_fee & (fee_asset != CASH) & ~fee_asset.is_in(NOT_PROPERTY)
     own_fee = property_fee & (fee_asset.eq_missing(pl.col("sent_asset")) | fee_asset.eq_missing(pl.col("received_asset")))
-    network = pl.col("received_qty") != pl.col("sent_qty")  # less, or more: the engine reports a transfer receiving more
+    got, sent = pl.col("received_qty"), pl.col("sent_qty")
+    network = (exact.mantissa(got) != exact.mantissa(sent)).fill_null(got != sent)  # less, or more (an engine error)
     need = (
         ((typ == "trade") & ~usd_side)
         | typ.is_in(["income", "spend", "fee"])
