@@ -9,9 +9,11 @@ Every step returns its problems as diagnostics; this module gathers them, ordere
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Protocol
 
 import polars as pl
 
@@ -66,16 +68,30 @@ class Run:
     prices: PriceReport | None = None
 
 
-def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, **kwargs: object) -> Run:
+class Progress(Protocol):
+    """Where a run says what it is doing (the CLI shows it on a terminal); the library stays silent by default."""
+
+    def step(self, name: str) -> AbstractContextManager[object]: ...
+
+
+class _Silent:
+    def step(self, name: str) -> AbstractContextManager[object]:
+        return nullcontext()
+
+
+def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, progress: Progress | None = None, **kwargs: object) -> Run:
     """Read ``paths``, pair transfers, price the events, match every disposal to lots, gather every problem.
 
     Args:
         paths: input files, in order.
         zone: the taxpayer's zone: tax dates (holding periods, years, ``as_of``) are its calendar dates.
         options: what to do (see :class:`Options`); keyword arguments override single fields of it.
+        progress: told when each step starts and ends.
     """
     opts = Options(**{**_fields(options or Options()), **kwargs})  # type: ignore[arg-type]
-    ledger = ingest.load(paths, tz="UTC")
+    say = progress or _Silent()
+    with say.step(f"reading {len(paths)} file(s)"):
+        ledger = ingest.load(paths, tz="UTC")
     diagnostics = list(ledger.diagnostics)
     selections = _selections(opts, diagnostics)
     assigned = _allocation(opts, diagnostics)
@@ -89,13 +105,15 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, *
     if opts.overrides:
         rules, problems = pairing.read_overrides(opts.overrides)
         diagnostics += problems
-    frame, transfers, problems = pairing.link(
-        frame, window=opts.transfer_window, tolerance=opts.transfer_tolerance, overrides=rules, missing_basis=opts.missing_basis
-    )
+    with say.step("pairing transfers"):
+        frame, transfers, problems = pairing.link(
+            frame, window=opts.transfer_window, tolerance=opts.transfer_tolerance, overrides=rules, missing_basis=opts.missing_basis
+        )
     diagnostics += problems
-    frame, prices, problems = attach_prices(
-        frame, price_files=opts.price_files, pegged=opts.pegged, window=opts.price_window, staleness=opts.staleness
-    )
+    with say.step("pricing"):
+        frame, prices, problems = attach_prices(
+            frame, price_files=opts.price_files, pegged=opts.pegged, window=opts.price_window, staleness=opts.staleness
+        )
     diagnostics += problems
     if opts.as_of is not None:
         frame = frame.filter(pl.col("timestamp") < datetime.combine(opts.as_of + timedelta(days=1), time(), tzinfo=zone))
@@ -109,7 +127,8 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, *
         opening_lots=opening,
         standing_orders=opts.standing_orders,
     )
-    result = match(ingest.to_rows(frame), config)
+    with say.step(f"matching {frame.height:,} rows to lots"):
+        result = match(ingest.to_rows(frame), config)
     diagnostics += _engine_problems(result, prices, opts.allow_shortfalls)
     diagnostics += _scope_warning(result, opts.scope)
     diagnostics.sort(key=sort_key)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from taxlots import __version__
+from taxlots.cli import render
 from taxlots.cli.commands.gains import gains
 from taxlots.cli.commands.income import income
 from taxlots.cli.commands.ingest import detect, import_
@@ -20,7 +21,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -34,8 +35,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors and warnings on standard error: no notes, summaries or progress.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say how long each step took.")] = False,
 ) -> None:
     """Exact, auditable US tax-lot reports from crypto exchange exports."""
+    render.verbosity = 0 if quiet else 2 if verbose else 1
 
 
 app.command("detect")(detect)

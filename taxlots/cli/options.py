@@ -25,7 +25,9 @@ Inputs = Annotated[
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", help="The project file (default: taxlots.toml here or in a parent folder).", show_default=False),
+    typer.Option(
+        "--config", metavar="FILE", help="The project file (default: taxlots.toml here or in a parent folder).", show_default=False
+    ),
 ]
 MethodOpt = Annotated[Method, typer.Option("--method", "-m", help="Lot identification: fifo, lifo, hifo, or specific (needs --lots).")]
 ScopeOpt = Annotated[
@@ -37,19 +39,27 @@ ScopeOpt = Annotated[
     ),
 ]
 LotsOpt = Annotated[
-    Path | None, typer.Option("--lots", help="Specific-identification CSV: disposal_id,lot_id,quantity.", show_default=False)
+    Path | None,
+    typer.Option("--lots", metavar="FILE", help="Specific-identification CSV: disposal_id,lot_id,quantity.", show_default=False),
 ]
-TzOpt = Annotated[str, typer.Option("--tz", help="Zone whose calendar dates are the tax dates (IANA name, e.g. America/New_York).")]
+TzOpt = Annotated[
+    str, typer.Option("--tz", metavar="ZONE", help="Zone whose calendar dates are the tax dates (IANA name, e.g. America/New_York).")
+]
 OutOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the CSV here (atomically) instead of to standard output.", show_default=False)
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the CSV here (atomically) instead of to standard output.", show_default=False
+    ),
 ]
 YearOpt = Annotated[
-    int | None, typer.Option("--year", help="Keep the disposals sold in this tax year (earlier lots still count).", show_default=False)
+    int | None,
+    typer.Option("--year", metavar="YYYY", help="Keep the disposals sold in this tax year (earlier lots still count).", show_default=False),
 ]
 AllowShortfallsOpt = Annotated[
     bool,
     typer.Option(
         "--allow-shortfalls",
+        metavar="",
         help="Write the report even when a disposal exceeds the lots held; the uncovered units get lot MISSING and zero basis.",
     ),
 ]
@@ -58,31 +68,52 @@ AllowShortfallsOpt = Annotated[
 PricesOpt = Annotated[
     list[Path] | None,
     typer.Option(
-        "--prices", help="A price file (timestamp,asset,usd_price; Kraken OHLCVT; CoinGecko export). Repeatable.", show_default=False
+        "--prices",
+        metavar="FILE",
+        help="A price file (timestamp,asset,usd_price; Kraken OHLCVT; CoinGecko export). Repeatable.",
+        show_default=False,
     ),
 ]
 PeggedOpt = Annotated[
     str,
     typer.Option(
         "--usd-pegged",
+        metavar="LIST",
         help="Comma-separated stablecoins valued at 1.00 USD when no price file or trade prices them (an assumption, reported).",
     ),
 ]
 PriceWindowOpt = Annotated[
     int,
-    typer.Option("--price-window", help="Minutes around an event within which the ledger's own USD trades of an asset price it.", min=0),
+    typer.Option(
+        "--price-window",
+        metavar="MINUTES",
+        help="Minutes around an event within which the ledger's own USD trades of an asset price it.",
+        min=0,
+    ),
 ]
-StalenessOpt = Annotated[int, typer.Option("--price-staleness", help="Hours a price-file price stays valid after its timestamp.", min=0)]
+StalenessOpt = Annotated[
+    int, typer.Option("--price-staleness", metavar="HOURS", help="Hours a price-file price stays valid after its timestamp.", min=0)
+]
 TransferWindowOpt = Annotated[
-    int, typer.Option("--transfer-window", help="Hours after a withdrawal within which its deposit in another wallet is looked for.", min=0)
+    int,
+    typer.Option(
+        "--transfer-window",
+        metavar="HOURS",
+        help="Hours after a withdrawal within which its deposit in another wallet is looked for.",
+        min=0,
+    ),
 ]
 TransferToleranceOpt = Annotated[
-    str, typer.Option("--transfer-tolerance", help="Percent by which a deposit may be smaller than its withdrawal (the network fee).")
+    str,
+    typer.Option(
+        "--transfer-tolerance", metavar="PCT", help="Percent by which a deposit may be smaller than its withdrawal (the network fee)."
+    ),
 ]
 OverridesOpt = Annotated[
     Path | None,
     typer.Option(
         "--overrides",
+        metavar="FILE",
         help="Overrides file (CSV or TOML): force or forbid matches, say what a deposit or withdrawal was.",
         show_default=False,
     ),
@@ -97,13 +128,16 @@ NetworkFeeOpt = Annotated[
 MissingBasisOpt = Annotated[
     str,
     typer.Option(
-        "--missing-basis", help="A crypto deposit with no matching withdrawal and no basis: an error (error) or zero basis, listed (zero)."
+        "--missing-basis",
+        metavar="error|zero",
+        help="A crypto deposit with no matching withdrawal and no basis: an error (error) or zero basis, listed (zero).",
     ),
 ]
 AllocationOpt = Annotated[
     Path | None,
     typer.Option(
         "--allocation",
+        metavar="FILE",
         help="Your 2025 allocation of unused basis to wallets (lot_id,wallet,quantity); with --scope per-wallet-from-2025.",
         show_default=False,
     ),
@@ -112,12 +146,13 @@ OpeningLotsOpt = Annotated[
     Path | None,
     typer.Option(
         "--opening-lots",
+        metavar="FILE",
         help="Lots held before the first row: a closing-lots file of 'taxlots lots --as-of YYYY-12-31 -o FILE'.",
         show_default=False,
     ),
 ]
 JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print the result (or the problems) as JSON on standard output; schema in docs/json.md.")
+    bool, typer.Option("--json", metavar="", help="Print the result (or the problems) as JSON on standard output; schema in docs/json.md.")
 ]
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from rich.console import Console
@@ -14,6 +16,26 @@ from taxlots.reports.gains import Summary
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+#: 0 with --quiet (errors and warnings only, no summaries), 1 by default, 2 with --verbose (step timings too).
+verbosity = 1
+
+
+class Steps:
+    """A run's steps on standard error: a spinner while each runs (a terminal only), its time with --verbose."""
+
+    def __init__(self) -> None:
+        self.live = err.is_terminal and verbosity > 0
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[object]:
+        started = time.perf_counter()
+        if self.live:
+            with err.status(f"{name}…"):
+                yield None
+        else:
+            yield None
+        if verbosity > 1:
+            err.print(f"[dim]{name}: {time.perf_counter() - started:.2f} s[/]")
 
 
 def is_terminal() -> bool:
@@ -25,6 +47,8 @@ def diagnostics(diags: Iterable[Diagnostic], *, stop_note: bool = True) -> None:
     counts = {s: 0 for s in Severity}
     for d in diags:
         counts[d.severity] += 1
+        if d.severity is Severity.INFO and verbosity == 0:
+            continue
         where = f"{d.source}: " if d.source else ""
         err.print(f"{where}[{_STYLE[d.severity]}]{d.severity}[/][dim]\\[{d.code}][/] {_escape(d.message)}")
         if d.hint:
@@ -66,7 +90,15 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def note(text: str, console: Console | None = None) -> None:
+    """A line for people (what was written, what to do next): left out with --quiet."""
+    if verbosity > 0:
+        (console or Console(highlight=False, soft_wrap=True)).print(text)
+
+
 def summary(s: Summary, console: Console, title: str) -> None:
+    if verbosity == 0:
+        return
     table = Table(title=title, title_justify="left")
     table.add_column("Term")
     for name in ("Proceeds", "Cost basis", "Gain"):

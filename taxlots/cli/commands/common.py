@@ -46,7 +46,7 @@ def run_inputs(
 ) -> Run:
     """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
-    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options)
+    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
     finish(run, as_json=run_args.json_out)
     return run
 

@@ -16,7 +16,11 @@ from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_row
 
 ExplainOpt = Annotated[
     bool,
-    typer.Option("--explain", help="Add price_source and identification columns: where each USD value came from, and what chose the lots."),
+    typer.Option(
+        "--explain",
+        metavar="",
+        help="Add price_source and identification columns: where each USD value came from, and what chose the lots.",
+    ),
 ]
 
 
@@ -52,7 +56,7 @@ def gains(
     title = f"Realized gains {year}" if year else "Realized gains"
     render.summary(summary, console, f"{title} ({method}, {scope})")
     if output:
-        console.print(f"Wrote {tally.rows} rows to {output}")
+        render.note(f"Wrote {tally.rows} rows to {output}", console)
 
 
 def summary_json(s: Summary, **context: object) -> dict[str, object]:

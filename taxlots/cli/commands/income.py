@@ -42,7 +42,7 @@ def income(
     if output or not render.is_terminal():
         emit_csv(output, HEADER, rows)
         if output:
-            Console(highlight=False, soft_wrap=True).print(f"Wrote {len(rows)} income lines ({total(lines):,.2f} USD) to {output}")
+            render.note(f"Wrote {len(rows)} income lines ({total(lines):,.2f} USD) to {output}")
         return
     title = f"Income {year}" if year else "Income"
     rows.append(("Total", "", "", str(sum(line.receipts for line in lines)), "", f"{total(lines):.2f}", ""))

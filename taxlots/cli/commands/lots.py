@@ -62,7 +62,7 @@ def lots(
     if output or not sys.stdout.isatty():  # a pipe or a file gets CSV, a person gets a table
         emit_csv(output, HEADER, rows)
         if output:
-            Console(highlight=False, soft_wrap=True).print(f"Wrote {len(rows)} open lots to {output}")
+            render.note(f"Wrote {len(rows)} open lots to {output}")
         return
     when = day.isoformat() if day else "the last row"
     render.table(

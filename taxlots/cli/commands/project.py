@@ -8,7 +8,6 @@ from pathlib import Path
 
 import polars as pl
 import typer
-from rich.console import Console
 
 from taxlots import pipeline, project
 from taxlots.cli import options as o
@@ -31,7 +30,7 @@ def init() -> None:
     text = resources.files("taxlots").joinpath("templates/taxlots.toml").read_text(encoding="utf-8")
     with open(target, "x", encoding="utf-8") as fh:  # "x": fails if the file appeared meanwhile
         fh.write(text)
-    Console(highlight=False).print(f"Wrote {project.FILENAME}: list your exports under inputs, then run [bold]taxlots check[/].")
+    render.note(f"Wrote {project.FILENAME}: list your exports under inputs, then run [bold]taxlots check[/].")
 
 
 @o.run_options
