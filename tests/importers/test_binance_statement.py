@@ -116,7 +116,8 @@ def test_statement_problems() -> None:
         (name, 11, "Small Assets Exchange BNB legs at 2024-05-03 08:00:00 (lines 11, 12, 13) turn ADA, XLM into BNB; splitting the BNB"
                    " per coin needs prices the statement lacks: put one BNB line per coin right after that coin's line, or record the dust"
                    " by hand"),
-        (name, 18, "unknown operation 'Margin Loan' (account 'Cross Margin'); taxlots knows the operations listed in its Binance statement"
+        (name, 18, "unknown operation 'Futures Liquidation Insurance' (account 'Cross Margin'); taxlots knows the operations listed"
+                   " in its Binance statement"
                    " importer"),
         (name, 19, "operation 'Token Swap - Redenomination/Rebranding' is not supported: a token swap renames an asset and must carry"
                    " its lots over, which the ledger cannot express yet"),
@@ -138,7 +139,9 @@ def test_statement_problems() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [STATEMENT, *(HERE / n for n in ("statement_2021.csv", "statement_2025.csv", "statement_problems.csv"))], ids=lambda p: p.name
+    "path",
+    [STATEMENT, *(HERE / n for n in ("statement_2021.csv", "statement_2025.csv", "statement_problems.csv", "statement_operations.csv"))],
+    ids=lambda p: p.name,
 )
 def test_file_is_claimed_by_this_importer_only(path: Path) -> None:
     assert claimed_by(path) is binance_statement
@@ -162,5 +165,47 @@ def test_every_fixture_is_tested() -> None:
     tested = {p for p in names if p.startswith(("trades_", "statement_"))}
     assert names == tested == {
         "trades_2020_market.csv", "trades_2024_q4.csv", "trades_bom_quantity_utc+1.csv", "trades_semicolon.csv", "trades_problems.csv",
-        "statement_2021.csv", "statement_2025.csv", "statement_problems.csv",
+        "statement_2021.csv", "statement_2025.csv", "statement_problems.csv", "statement_operations.csv",
     }  # fmt: skip
+
+
+def test_statement_operations_once_rejected() -> None:
+    # Each row written out from the file by hand. Fiat purchases and sales and the liquid-staking
+    # purchases (WBETH, BNSOL: tokens worth more than 1 ETH / 1 SOL, so trades, not moves) pair their two
+    # legs of one second; rewards, airdrops, rebates and a claimed Crypto Box are income; a sent Crypto
+    # Box leaves (a gift, not a disposal); a margin loan arrives and its repayment leaves like a transfer
+    # (borrowed principal is neither income nor a sale); futures funding and realized P&L are income
+    # when positive and a spend of the settlement asset when negative, tagged "derivatives P&L".
+    path = HERE / "statement_operations.csv"
+    ledger = load(path, importers=(binance_statement,))
+    assert errors(ledger) == []
+    pnl, funding, loan = "derivatives P&L: Realized Profit and Loss", "derivatives P&L: Funding Fee", "borrowed principal, not income: "
+    assert table(ledger) == [
+        trade(2, "2024-04-01 09:00:00", ("EUR", "100"), ("BTC", "0.0016"), None, "Buy Crypto", prefix="binance:buycrypto"),
+        trade(4, "2024-04-02 10:00:00", ("USD", "50"), ("ETH", "0.015"), None, "Buy Crypto With Fiat", prefix="binance:buyfiat"),
+        trade(6, "2024-04-03 11:00:00", ("SOL", "2"), ("EUR", "290"), None, "Sell Crypto To Fiat", prefix="binance:sellfiat"),
+        single(path, 8, "2024-04-04 12:00:00", "income", "Crypto Box", received=("USDT", "5")),
+        single(path, 9, "2024-04-04 13:00:00", "withdrawal", "Crypto Box", sent=("USDT", "2")),
+        single(path, 10, "2024-04-05 00:00:00", "income", "Mission Reward Distribution", received=("BNB", "0.01")),
+        single(path, 11, "2024-04-06 00:00:00", "income", "Launchpool Airdrop - User Claim Distribution", received=("ENA", "12.5")),
+        single(path, 12, "2024-04-06 00:00:00", "income", "Launchpool Airdrop - System Distribution", received=("SAGA", "3.2")),
+        trade(13, "2024-04-07 08:00:00", ("ETH", "1"), ("WBETH", "0.968"), None, "WBETH2.0 - Staking", prefix="binance:wbeth"),
+        trade(15, "2024-04-08 08:00:00", ("SOL", "10"), ("BNSOL", "9.87"), None, "SOL Staking - Purchase", prefix="binance:bnsol"),
+        single(path, 17, "2024-04-09 00:00:00", "income", "BNSOL Staking - Extra Rewards", received=("BNSOL", "0.0042")),
+        single(path, 18, "2024-04-10 15:00:00", "income", "Merchant Acquiring", received=("USDT", "25")),
+        single(path, 21, "2024-04-12 00:00:00", "income", "Strategy Trading Fee Rebate", received=("USDT", "0.15")),
+        single(path, 22, "2024-04-13 10:00:00", "deposit", loan + "Isolated Margin Loan", received=("USDT", "500")),
+        single(path, 23, "2024-04-14 10:00:00", "withdrawal", loan + "Isolated Margin Repayment", sent=("USDT", "500")),
+        single(path, 24, "2024-04-15 08:00:00", "spend", funding, sent=("USDT", "0.42")),
+        single(path, 25, "2024-04-15 16:00:00", "income", funding, received=("USDT", "0.13")),
+        single(path, 26, "2024-04-16 12:00:00", "income", pnl, received=("USDT", "37.5")),
+        single(path, 27, "2024-04-17 12:00:00", "spend", pnl, sent=("USDT", "12.25")),
+    ]
+    assert ledger.files[0].skipped == {
+        "internal move between Binance accounts (Transfer Between Spot and Strategy Account)": 2,
+        "'Realized Profit and Loss' row with a zero Change (no money moved)": 1,
+    }
+    # derivatives P&L is told apart from lots by its event class (a report can total it on its own)
+    classes = ledger.frame.filter(ledger.frame["event_class"].is_not_null())
+    assert classes["line"].to_list() == [24, 25, 26, 27]
+    assert set(classes["event_class"]) == {"derivatives-pnl:funding fee", "derivatives-pnl:realized profit and loss"}
