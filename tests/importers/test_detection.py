@@ -14,6 +14,7 @@ EXPECTED = {
     "ledger_2024.csv": "generic",
     "coinbase_2024.csv": "coinbase",
     "coinbase_pro_fills_2024.csv": "coinbase-pro-fills",
+    "coinbase_pro_account_2021.csv": "coinbase-pro-account",
     "koinly_ledger_nano_2024.csv": "koinly",
     "cointracker_2024.csv": "cointracker",
     "coinledger_2024.csv": "coinledger",
