@@ -25,6 +25,7 @@ EXPECTED = {
     "gemini_2024.csv": "gemini",
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",
+    "bitfinex_ledgers_2024.csv": "bitfinex-ledgers",
     "kucoin_trades_2024.csv": "kucoin-trades",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
