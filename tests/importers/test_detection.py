@@ -15,6 +15,8 @@ EXPECTED = {
     "coinbase_2024.csv": "coinbase",
     "coinbase_pro_fills_2024.csv": "coinbase-pro-fills",
     "coinbase_pro_account_2021.csv": "coinbase-pro-account",
+    "coinbase_transactions_2018.csv": "coinbase-transactions",
+    "coinbase_transfers_2018.csv": "coinbase-transfers",
     "koinly_ledger_nano_2024.csv": "koinly",
     "cointracker_2024.csv": "cointracker",
     "coinledger_2024.csv": "coinledger",
