@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from taxlots.importers import (
+    binance_orders,
     binance_statement,
     binance_trades,
     bitfinex,
@@ -38,6 +39,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     kraken_ledgers,
     kraken_trades,
     binance_trades,
+    binance_orders,
     binance_statement,
     gemini,
     bitstamp,

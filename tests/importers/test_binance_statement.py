@@ -162,10 +162,11 @@ def test_header_variants(header: str) -> None:
 
 def test_every_fixture_is_tested() -> None:
     names = {p.name for p in HERE.glob("*.csv")}
-    tested = {p for p in names if p.startswith(("trades_", "statement_"))}
+    tested = {p for p in names if p.startswith(("trades_", "statement_", "orders_"))}
     assert names == tested == {
         "trades_2020_market.csv", "trades_2024_q4.csv", "trades_bom_quantity_utc+1.csv", "trades_semicolon.csv", "trades_problems.csv",
         "statement_2021.csv", "statement_2025.csv", "statement_problems.csv", "statement_operations.csv",
+        "orders_orderno_problems.csv",
     }  # fmt: skip
 
 

@@ -24,6 +24,7 @@ EXPECTED = {
     "kraken_trades_2024.csv": "kraken-trades",
     "binance_trades_2024.csv": "binance-trades",
     "binance_statement_2024.csv": "binance-statement",
+    "binance_orders_2024.csv": "binance-orders",
     "gemini_2024.csv": "gemini",
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",
