@@ -25,7 +25,17 @@ import polars as pl
 
 from taxlots.importers import _exprs as ex
 from taxlots.importers.base import Context
-from taxlots.importers.binance_trades import ALIASES, QUOTES, TRADE_COLUMNS, WALLET, combine_legs, fee_error, trade_id, wall_time
+from taxlots.importers.binance_trades import (
+    ALIASES,
+    QUOTES,
+    TRADE_COLUMNS,
+    WALLET,
+    combine_legs,
+    fee_error,
+    second_fees,
+    trade_id,
+    wall_time,
+)
 
 NAME = "binance-orders"
 TITLE = "Binance Order History (orders with their fills)"
@@ -154,4 +164,5 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             error=fee_error(),
         )
     )  # fmt: skip
-    return pl.concat([ok, bad, _orders(rows)]).sort("line")
+    fees = second_fees(trades, trade_id(pl.lit("binance"), pl.col("_ts")))
+    return pl.concat([ok, fees, bad, _orders(rows)]).sort("line")

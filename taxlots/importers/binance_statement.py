@@ -59,6 +59,7 @@ from taxlots.importers.binance_trades import (
     fee_error,
     line_list,
     precise,
+    second_fees,
     trade_id,
     wall_time,
 )
@@ -275,7 +276,7 @@ def _trades(fam: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     for name, shift in (("_before", "1s"), ("_after", "-1s")):
         near = broken.with_columns(pl.col("_ts").dt.offset_by(shift)).rename({"_near": name})
         groups = groups.join(near, on=side, how="left")
-    fine = pl.col("_complete") & pl.col("_before").is_null() & pl.col("_after").is_null() & (pl.col("fee_n") <= 1)
+    fine = pl.col("_complete") & pl.col("_before").is_null() & pl.col("_after").is_null() & (pl.col("fee_n") <= 2)
     return groups.filter(fine), _with_lines(groups.filter(~fine), good).with_columns(_problem=_problem())
 
 
@@ -358,5 +359,6 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         "note": pl.col("_k_family").replace_strict(_LABELS, default=""),
     }
     ok = trades.select(ex.unified(**common, **{c: pl.col(c) for c in TRADE_COLUMNS}, id=trade_id(prefix, pl.col("_ts"))))
+    fees = second_fees(trades.with_columns(_prefix=prefix), trade_id(pl.col("_prefix"), pl.col("_ts")))
     failed = problems.select(ex.unified(**common, error=pl.col("_problem")))
-    return pl.concat([_singles(rows.filter(pl.col("_family").is_null())), bad, ok, failed]).sort("line")
+    return pl.concat([_singles(rows.filter(pl.col("_family").is_null())), bad, ok, fees, failed]).sort("line")
