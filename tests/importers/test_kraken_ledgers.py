@@ -304,3 +304,20 @@ def test_a_trade_with_fees_in_both_legs_gets_a_second_fee_row() -> None:
         row(7, "2025-03-03 12:00:00", "fee", "T2F003-QWZX4-MK2PLN:fee2", s="SOL 0.004",
             note="trade fee of kraken:T2F003-QWZX4-MK2PLN charged in a second asset"),
     ]  # fmt: skip
+
+
+def test_the_second_fee_row_is_a_disposal_in_the_engine() -> None:
+    from decimal import Decimal
+
+    from taxlots.lots.engine import match
+
+    ledger = load(HERE / "ledgers_two_fees.csv")
+    rows = [r for r in ledger.rows() if r.id.startswith("kraken:T2F003")]
+    # the price step would value the SOL fee; here by hand: 0.004 SOL at 150 USD = 0.6
+    priced = [r._replace(usd_value=Decimal("0.6")) if r.kind.value == "fee" else r for r in rows]
+    result = match(priced)
+    [fee] = result.disposals
+    # the lot cost 300 + the 0.48 USD fee = 300.48 for 2 SOL; the fee's share is 300.48 x 0.004 / 2 = 0.60096
+    assert (fee.id, fee.asset, fee.quantity, fee.proceeds, fee.basis) == (
+        "kraken:T2F003-QWZX4-MK2PLN:fee2", "SOL", Decimal("0.004"), Decimal("0.6"), Decimal("0.60096"),
+    )  # fmt: skip
