@@ -86,7 +86,7 @@ def test_trades_report_covers_the_rebuilt_trades() -> None:
     assert sum(n for reason, n in ledger_report.skipped.items() if reason.startswith("covered by")) == 2
 
 
-@pytest.mark.parametrize("path", [SAMPLE, HERE / "ledgers_plain.csv"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SAMPLE, HERE / "ledgers_plain.csv", HERE / "ledgers_income_and_wires.csv"], ids=lambda p: p.name)
 def test_claimed_by_this_importer_only(path: Path) -> None:
     sniffed, problem = ingest.sniff(str(path), IMPORTERS)
     assert problem is None and sniffed is not None and sniffed.importer is bitfinex_ledgers
@@ -99,3 +99,19 @@ def test_fee_asset_and_sign_convention() -> None:
     for r in load(SAMPLE).frame.filter(pl.col("type") == "trade").iter_rows(named=True):
         assert r["fee_asset"] == r["received_asset"]
         assert not r["fee_qty"].startswith("-")
+
+
+def test_income_descriptions_wire_withdrawal_and_a_refunded_fee() -> None:
+    path = HERE / "ledgers_income_and_wires.csv"
+    ledger = load(path)
+    assert errors(ledger) == []
+    got = [(r.source.line, r.kind.value, r.sent_asset, r.sent_qty, r.received_asset, r.received_qty) for r in ledger.rows()]
+    assert got == [
+        (2, "income", None, None, "USD", D("0.18")),  # Trading rebate for ...
+        (3, "income", None, None, "USD", D("0.05")),  # Affiliate Rebate
+        (4, "income", None, None, "USD", D("0.03")),  # Earned fees from user
+        (5, "income", None, None, "EOS", D("4.2")),  # <coin> airdrop
+        (6, "income", None, None, "USD", D("0.91")),  # Interest Payment
+        (7, "withdrawal", "USD", D("100"), None, None),  # Wire Transfer Withdrawal
+        (8, "deposit", None, None, "USD", D("1")),  # Canceled withdrawal fee: given back
+    ]

@@ -57,3 +57,16 @@ def test_claimed_by_this_importer_only() -> None:
     sniffed, problem = ingest.sniff(str(SAMPLE), IMPORTERS)
     assert problem is None and sniffed is not None and sniffed.importer is coinbase_transactions
     assert sniffed.header_line == 4
+
+
+def test_usd_wallet_bank_deposit_and_withdrawal() -> None:
+    # Same currency on both sides of the transfer: a fiat deposit or withdrawal of Transfer Total, with its fee.
+    path = Path(__file__).resolve().parent / "samples" / "coinbase" / "transactions_usd_wallet.csv"
+    ledger = load(path)
+    assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
+    assert rows(ledger) == [
+        (5, ts(2018, 1, 4, 17, 0), "deposit", None, None, "USD", D("1000.00"), None, None,
+         "coinbase-transfer:5a4e00000000000000000009", "Deposit from bank"),
+        (6, ts(2018, 3, 10, 17, 0), "withdrawal", "USD", D("500.00"), None, None, "USD", D("0.15"),
+         "coinbase-transfer:5aa300000000000000000010", "Withdrawal to bank"),
+    ]  # fmt: skip

@@ -50,3 +50,16 @@ def test_local_currency_stays_an_asset_and_unknown_types_are_errors(tmp_path: Pa
 def test_claimed_by_this_importer_only() -> None:
     sniffed, problem = ingest.sniff(str(SAMPLE), IMPORTERS)
     assert problem is None and sniffed is not None and sniffed.importer is coinbase_transfers
+
+
+def test_withdrawal_to_the_bank(tmp_path: Path) -> None:
+    path = tmp_path / "transfers.csv"
+    path.write_text(
+        "Timestamp,Type,BTC,Subtotal,Fees,Total,Currency,Price Per Coin,Payment Method,ID,Share\n"
+        "2018-03-10 09:00:00 -0800,Withdrawal,,$500.00,$0.15,$500.00,USD,,Bank ****1234,5aa300000000000000000010,\n",
+        encoding="utf-8",
+    )
+    assert rows(load(path)) == [
+        (2, ts(2018, 3, 10, 17, 0), "withdrawal", "USD", D("500.00"), None, None, "USD", D("0.15"),
+         "coinbase-transfer:5aa300000000000000000010", "Withdrawal; Bank ****1234"),
+    ]  # fmt: skip
