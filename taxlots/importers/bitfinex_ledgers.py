@@ -38,6 +38,14 @@ from taxlots.importers.bitfinex import ALIASES, SPOT_TRADE, WALLET, with_timesta
 NAME = "bitfinex-ledgers"
 TITLE = "Bitfinex ledgers report CSV"
 SIGNATURES = (("currency", "description", "amount", "balance", "date"),)
+_KNOWN_COLUMNS = {"#", "description", "currency", "amount", "balance", "date", "wallet"}
+
+
+def claims(header: tuple[str, ...]) -> bool:
+    """Only the report's own columns (blank trailing cells aside): a bank or another tool's ledger with
+    ``Date,Description,Amount,Balance`` and more columns is not a Bitfinex ledger."""
+    return {c for c in header if c and not c.startswith("_col")} <= _KNOWN_COLUMNS
+
 
 _NUM = r"(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
 _EXCHANGE = r"(?i)^exchange\s+" + _NUM + r"\s+(\w+)\s+for\s+\w+\s+@\s+" + _NUM

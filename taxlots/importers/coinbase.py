@@ -159,6 +159,8 @@ def _read(ctx: Context) -> dict[str, pl.Expr]:
         "_fiat": ex.asset_code(pl.col(currency)) if currency else pl.lit(lay["fiat"], pl.String),
         "_notes": ex.blank_to_null(ex.column(ctx, "notes")),
         "_address": ex.blank_to_null(ex.column(ctx, "address")),
+        "_sender": ex.blank_to_null(ex.column(ctx, "sender address")),
+        "_recipient": ex.blank_to_null(ex.column(ctx, "recipient address")),
         "_id": pl.lit("coinbase:") + ex.blank_to_null(pl.col(lay["id"])) if lay["id"] else pl.lit(None, pl.String),
     }
 
@@ -283,7 +285,11 @@ def _one_row_events() -> dict[str, pl.Expr]:
         "timestamp": pl.col("_ts"),
         "wallet": pl.lit(WALLET),
         "type": k.replace_strict(_LEDGER_TYPE, default=None, return_dtype=pl.String),
-        "address": pl.when(k.is_in(["send", "receive"])).then(pl.col("_address")),
+        # the chain address: the tax report's Address, or the v4+ Recipient (of a send) / Sender (of a receive)
+        "address": pl.when(k == "send")
+        .then(pl.coalesce("_address", "_recipient"))
+        .when(k == "receive")
+        .then(pl.coalesce("_address", "_sender")),
         "id": pl.col("_id"),
         "note": pl.col("_note"),
         "error": ex.join_errors(pl.col("_err"), convert_err, quote_err),

@@ -115,3 +115,9 @@ def test_income_descriptions_wire_withdrawal_and_a_refunded_fee() -> None:
         (7, "withdrawal", "USD", D("100"), None, None),  # Wire Transfer Withdrawal
         (8, "deposit", None, None, "USD", D("1")),  # Canceled withdrawal fee: given back
     ]
+
+
+def test_a_ledger_of_another_tool_with_more_columns_is_not_claimed() -> None:
+    header = ("date", "description", "amount", "balance", "currency", "category", "account")
+    assert not bitfinex_ledgers.claims(header)
+    assert bitfinex_ledgers.claims(("#", "description", "currency", "amount", "balance", "date", "wallet"))

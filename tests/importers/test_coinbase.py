@@ -310,6 +310,9 @@ def test_v4_trailing_columns_eth2_and_rewards() -> None:
             (8, "2026-01-11 08:00:00", "income", None, None, "ETH", "0.002", None, None, "6.00", C + "69616277c8d9e0f1a2b3c4d5"),
         ],
     )
+    # a send's Recipient Address and a receive's Sender Address are the chain address transfer matching uses
+    addresses = dict(ledger.frame.filter(ledger.frame["address"].is_not_null()).select("line", "address").iter_rows())
+    assert addresses == {2: "0x9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d", 3: "bc1q4u7e0r3w8q2z6x5c9v1b3n7m4k8j2h6g0f5d9s"}
 
 
 def test_v4_two_row_converts() -> None:
