@@ -45,7 +45,7 @@ def test_sample_rows() -> None:
          "coinbase-pro:BTC-USD:48211955", "match BTC-USD"),
         # 1.5 x 0.0315 = 0.04725 BTC sent; the fee's asset (BTC) is the quote: product ETH-BTC
         (9, ts(2021, 3, 16, 9, 12, 0, 500000), "trade", "BTC", D("0.04725"), "ETH", D("1.5"), "BTC", D("0.00023625"),
-         "coinbase-pro:ETH-BTC:9120334", "match ETH-BTC"),
+         "coinbase-pro:ETH-BTC:9120377", "match ETH-BTC"),
         (12, ts(2021, 3, 17, 10, 0, 0), "trade", "USD", D("500"), "USDC", D("500"), None, None, f"{SAMPLE}:12", "conversion"),
         (14, ts(2021, 3, 18), "income", None, None, "USDC", D("0.012"), None, None, f"{SAMPLE}:14", "maker rebate"),
         (15, ts(2021, 3, 20, 10, 0, 0), "withdrawal", "BTC", D("0.03"), None, None, None, None,
@@ -62,7 +62,7 @@ def test_fills_and_account_count_each_trade_once(order: str) -> None:
     assert errors(ledger) == []
     trades = ledger.frame.filter(ledger.frame["id"].str.contains(r"^coinbase-pro:[A-Z]+-"))
     # three fills, kept once each, from the fills report (the account's PRIORITY is lower)
-    assert sorted(trades["id"]) == ["coinbase-pro:BTC-USD:48211907", "coinbase-pro:BTC-USD:48211955", "coinbase-pro:ETH-BTC:9120334"]
+    assert sorted(trades["id"]) == ["coinbase-pro:BTC-USD:48211907", "coinbase-pro:BTC-USD:48211955", "coinbase-pro:ETH-BTC:9120377"]
     assert set(trades["importer"]) == {"coinbase-pro-fills"}
     assert {f.importer: f.duplicates for f in ledger.files} == {"coinbase-pro-fills": 0, "coinbase-pro-account": 3}
     # and the numbers agree: the fills' gross quote (|total| - fee for a buy, total + fee for a sell)
