@@ -59,3 +59,11 @@ def test_all_samples_together() -> None:
     ledger = ingest.load([str(p) for p in SAMPLES])
     assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
     assert sum(r.kept for r in ledger.files) == ledger.frame.height
+
+
+def test_all_samples_together_drop_only_the_designed_duplicates() -> None:
+    # Exports that describe the same events (Kraken trades vs ledgers, Binance statement vs Trade History,
+    # Coinbase Transactions vs Transfers) drop their copies; no other sample may share an id by accident.
+    ledger = ingest.load([str(p) for p in SAMPLES])
+    dropped = {Path(r.path).name: r.duplicates for r in ledger.files if r.duplicates}
+    assert dropped == {"binance_statement_2024.csv": 15, "kraken_trades_2024.csv": 8, "coinbase_transactions_2018.csv": 2}
