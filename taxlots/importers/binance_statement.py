@@ -9,7 +9,8 @@ Mapping (wallet ``Binance`` for every account):
 
 - Trades are several rows. Rows of one trade family (spot legs ``Buy``/``Sell``/``Fee``/``Transaction
   Related``/``Transaction Buy|Spend|Fee|Sold|Revenue``; ``Binance Convert``; ``Large OTC trading``;
-  ``Stablecoins Auto-Conversion``; ``Buy Crypto With Card``; ``Small Assets Exchange BNB``) in one second
+  ``Stablecoins Auto-Conversion``; ``Buy Crypto With Card``; ``Buy Crypto``; ``Buy Crypto With Fiat``; ``Sell
+  Crypto To Fiat``; ``WBETH2.0 - Staking``; ``SOL Staking - Purchase``; ``Small Assets Exchange BNB``) in one second
   (and, for spot legs, one account) form one group; negative legs are sent, positive received, fee legs the fee, each summed
   per asset. A group becomes a trade only when it sends exactly one asset and receives exactly one.
   Otherwise it is an error naming its lines, never a guess: legs of several trades in one second cannot
@@ -26,8 +27,20 @@ Mapping (wallet ``Binance`` for every account):
 - ``Deposit``/``Fiat Deposit`` are deposits, ``Withdraw``/``Fiat Withdraw``/``Send`` withdrawals of the gross
   amount (``Withdraw fee is included``: the network fee is inside but not stated, so no fee is recorded).
 - Interest, rewards, airdrops, distributions, commissions and cashback are income (no USD value given).
-- Moves between Binance accounts (Spot, Funding, Earn, staking, futures) are skipped with their reason;
-  ``ETH 2.0 Staking`` (ETH -> BETH) is one of them, so BETH is read as ETH.
+- Moves between Binance accounts (Spot, Funding, Earn, staking, futures, strategy) are skipped with their
+  reason; ``ETH 2.0 Staking`` (ETH -> BETH, 1:1) is one of them, so BETH is read as ETH. ``WBETH2.0 -
+  Staking`` (ETH -> WBETH) and ``SOL Staking - Purchase`` (SOL -> BNSOL) are trades: the liquid-staking
+  token is worth more than one coin (it accrues the rewards), so the units received differ from those sent.
+- ``Crypto Box``: a claimed box is income, a box sent leaves as a withdrawal (a gift, not a disposal).
+  ``Merchant Acquiring`` (Binance Pay received as a merchant) is income, a refund a spend.
+- Margin loans (``Isolated Margin Loan``/``Repayment``, ``Margin Loan``/``Repayment``): borrowed principal is
+  neither income nor a disposal, so the loan is a deposit and its repayment a withdrawal (note ``borrowed
+  principal, not income``): the balance stays right for the trades made with it.
+- Futures ``Funding Fee`` and ``Realized Profit and Loss`` are derivatives P&L, not disposals of property:
+  a positive one is income of the settlement asset, a negative one a spend of it (both priced later), each
+  noted ``derivatives P&L: ...`` with ``event_class`` ``derivatives-pnl:<operation>`` so reports can total
+  them apart from lots; a zero one is a counted skip. No money is dropped: the settlement asset's balance
+  follows the account.
 - Token swaps, asset recoveries and BNB fee deductions are errors (no honest mapping); any other operation
   is an error naming it.
 """
@@ -46,6 +59,7 @@ from taxlots.importers.binance_trades import (
     fee_error,
     line_list,
     precise,
+    second_fees,
     trade_id,
     wall_time,
 )
@@ -63,10 +77,14 @@ _SPOT_OPS = ("buy", "sell", "fee", "transaction related", "transaction buy", "tr
 _FAMILIES = {
     **dict.fromkeys(_SPOT_OPS, "spot"), "binance convert": "convert", "large otc trading": "otc",
     "stablecoins auto-conversion": "autoconversion", "buy crypto with card": "card", "small assets exchange bnb": "dust",
+    "buy crypto": "buycrypto", "buy crypto with fiat": "buyfiat", "sell crypto to fiat": "sellfiat",
+    "wbeth2.0 - staking": "wbeth", "sol staking - purchase": "bnsol",
 }  # fmt: skip
 _LABELS = {
     "spot": "spot trade", "convert": "Binance Convert", "otc": "Large OTC trading", "autoconversion": "Stablecoins Auto-Conversion",
-    "card": "Buy Crypto With Card", "dust": "Small Assets Exchange BNB",
+    "card": "Buy Crypto With Card", "dust": "Small Assets Exchange BNB", "buycrypto": "Buy Crypto",
+    "buyfiat": "Buy Crypto With Fiat", "sellfiat": "Sell Crypto To Fiat", "wbeth": "WBETH2.0 - Staking",
+    "bnsol": "SOL Staking - Purchase",
 }  # fmt: skip
 _FEE_OPS = ["fee", "transaction fee"]
 _INCOME_OPS = (
@@ -76,6 +94,8 @@ _INCOME_OPS = (
     "airdrop assets", "campaign related reward", "commission history", "referral commission", "commission rebate",
     "referrer rebates", "referral kickback", "commission fee shared with you", "cashback voucher",
     "cash voucher distribution", "card cashback", "binance card cashback", "bnb vault rewards", "liquid swap rewards",
+    "mission reward distribution", "launchpool airdrop - user claim distribution", "launchpool airdrop - system distribution",
+    "bnsol staking - extra rewards", "strategy trading fee rebate",
 )  # fmt: skip
 _INTERNAL_OPS = (
     "transfer between main and funding wallet", "transfer_in", "transfer_out", "simple earn flexible subscription",
@@ -83,13 +103,28 @@ _INTERNAL_OPS = (
     "staking purchase", "staking redemption", "eth 2.0 staking", "savings purchase", "savings principal redemption",
     "pos savings purchase", "pos savings redemption", "launchpool subscription/redemption",
     "transfer between spot account and um futures account", "transfer between spot account and cm futures account",
-    "transfer between main account/futures and margin account",
+    "transfer between main account/futures and margin account", "transfer between spot and strategy account",
 )  # fmt: skip
+#: Operations whose kind follows the sign of Change: (kind when positive, kind when negative).
+_SIGNED = {
+    "funding fee": ("income", "spend"),  # futures funding: derivatives P&L, see the module docstring
+    "realized profit and loss": ("income", "spend"),  # futures realized P&L
+    "crypto box": ("income", "withdrawal"),  # a red packet claimed / one sent (a gift: not a disposal)
+    "merchant acquiring": ("income", "spend"),  # Binance Pay received as a merchant / refunded
+}
+_DERIVATIVES = ("funding fee", "realized profit and loss")
+#: Borrowed principal is neither income nor a disposal: it arrives and leaves like a transfer.
+_LOANS = {
+    "isolated margin loan": "deposit", "isolated margin repayment": "withdrawal", "margin loan": "deposit",
+    "margin repayment": "withdrawal",
+}  # fmt: skip
 _KINDS = {
     **dict.fromkeys(["deposit", "fiat deposit"], "deposit"),
     **dict.fromkeys(["withdraw", "fiat withdraw", "fiat withdrawal", "send"], "withdrawal"),
     **dict.fromkeys(_INCOME_OPS, "income"),
     **dict.fromkeys(_INTERNAL_OPS, "internal"),
+    **_LOANS,
+    **dict.fromkeys(_SIGNED, "signed"),
 }
 _SWAP = "a token swap renames an asset and must carry its lots over, which the ledger cannot express yet"
 _UNSUPPORTED = {
@@ -122,9 +157,13 @@ def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     op, change = pl.col("_op"), pl.col("_change")
     lf = lf.with_columns(_opk=op.str.to_lowercase().str.replace_all(r"\s+", " "), _neg=ex.is_negative(change))
     opk = pl.col("_opk")
+    signed = opk.is_in(list(_SIGNED))
+    negative, positive = ({k: v[i] for k, v in _SIGNED.items()} for i in (1, 0))
+    by_sign = pl.when(pl.col("_neg")).then(opk.replace_strict(negative, default=None)).otherwise(opk.replace_strict(positive, default=None))
     lf = lf.with_columns(
         _family=opk.replace_strict(_FAMILIES, default=None),
-        _kind=opk.replace_strict(_KINDS, default=None),
+        _kind=pl.when(signed).then(by_sign).otherwise(opk.replace_strict(_KINDS, default=None)),
+        _zero=signed & ex.is_zero(change).fill_null(False),
         _unsupported=opk.replace_strict(_UNSUPPORTED, default=None),
         _fee_leg=opk.is_in(_FEE_OPS),
         _note=pl.when(pl.col("_remark").is_null()).then(op).otherwise(pl.format("{}: {}", op, pl.col("_remark"))).fill_null(""),
@@ -163,20 +202,37 @@ def _singles(rows: pl.LazyFrame) -> pl.LazyFrame:
     """Deposits, withdrawals, income, skipped internal moves, and other operations' errors."""
     kind, qty = pl.col("_kind"), ex.unsigned(pl.col("_change"))
     inbound = kind.is_in(["deposit", "income"])
+    outbound = kind.is_in(["withdrawal", "spend"])
+    loan = pl.col("_opk").is_in(list(_LOANS))
+    derivative = pl.col("_opk").is_in(_DERIVATIVES)
+    note = (
+        pl.when(derivative)
+        .then(pl.format("derivatives P&L: {}", pl.col("_note")))
+        .when(loan)
+        .then(pl.format("borrowed principal, not income: {}", pl.col("_note")))
+        .otherwise(pl.col("_note"))
+    )
+    skip = (
+        pl.when(pl.col("_error").is_not_null())
+        .then(None)
+        .when(kind == "internal")
+        .then(pl.format("internal move between Binance accounts ({})", pl.col("_op")))
+        .when(pl.col("_zero"))
+        .then(pl.format("'{}' row with a zero Change (no money moved)", pl.col("_op")))
+    )
     return rows.select(
         ex.unified(
             timestamp=pl.col("_ts"),
             wallet=pl.lit(WALLET),
             type=pl.when(kind != "internal").then(kind),
-            sent_asset=pl.when(kind == "withdrawal").then(pl.col("_asset")),
-            sent_qty=pl.when(kind == "withdrawal").then(qty),
+            sent_asset=pl.when(outbound).then(pl.col("_asset")),
+            sent_qty=pl.when(outbound).then(qty),
             received_asset=pl.when(inbound).then(pl.col("_asset")),
             received_qty=pl.when(inbound).then(qty),
-            note=pl.col("_note"),
+            note=note,
             error=pl.col("_error"),
-            skip=pl.when(pl.col("_error").is_null() & (kind == "internal")).then(
-                pl.format("internal move between Binance accounts ({})", pl.col("_op"))
-            ),
+            skip=skip,
+            event_class=pl.when(derivative).then(pl.format("derivatives-pnl:{}", pl.col("_opk"))),
         )
     )
 
@@ -220,7 +276,7 @@ def _trades(fam: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     for name, shift in (("_before", "1s"), ("_after", "-1s")):
         near = broken.with_columns(pl.col("_ts").dt.offset_by(shift)).rename({"_near": name})
         groups = groups.join(near, on=side, how="left")
-    fine = pl.col("_complete") & pl.col("_before").is_null() & pl.col("_after").is_null() & (pl.col("fee_n") <= 1)
+    fine = pl.col("_complete") & pl.col("_before").is_null() & pl.col("_after").is_null() & (pl.col("fee_n") <= 2)
     return groups.filter(fine), _with_lines(groups.filter(~fine), good).with_columns(_problem=_problem())
 
 
@@ -303,5 +359,6 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         "note": pl.col("_k_family").replace_strict(_LABELS, default=""),
     }
     ok = trades.select(ex.unified(**common, **{c: pl.col(c) for c in TRADE_COLUMNS}, id=trade_id(prefix, pl.col("_ts"))))
+    fees = second_fees(trades.with_columns(_prefix=prefix), trade_id(pl.col("_prefix"), pl.col("_ts")))
     failed = problems.select(ex.unified(**common, error=pl.col("_problem")))
-    return pl.concat([_singles(rows.filter(pl.col("_family").is_null())), bad, ok, failed]).sort("line")
+    return pl.concat([_singles(rows.filter(pl.col("_family").is_null())), bad, ok, fees, failed]).sort("line")

@@ -27,7 +27,9 @@ row (quantities and fees summed), with the derived id
 ``binance:<second>:<sent asset>:<received asset>:<sent qty>:<received qty>`` (gross, trailing zeros
 dropped). This importer has the higher :data:`PRIORITY`, so when both exports are loaded its row wins, and
 overlapping Trade History exports collapse by the same id. If one second holds fees in the received
-asset and in BNB, the received-asset part is netted out of ``received_qty`` (one fee asset per row).
+asset and in BNB, the received-asset part is netted out of ``received_qty`` (one fee asset per row); fees
+in two other assets (BNB and USDT) put the first on the trade and the second on a ``fee`` row of its own
+(id ``<trade id>:fee2``, priced later); three or more are an error.
 Summing makes one lot per pair, side and second (at the fills' average price) instead of one per fill.
 A fill whose value cannot be read makes its whole second's trade an error (nothing partial is kept).
 """
@@ -117,20 +119,30 @@ def combine_legs(legs: pl.LazyFrame, keys: list[str], carry: tuple[str, ...] = (
     per = (
         legs.with_columns(role=role)
         .group_by([*keys, "role", "asset"])
-        .agg(ex.as_decimal(pl.col("qty")).sum(), pl.col("line").min(), **{c: pl.col(c).first() for c in carry})
+        .agg(
+            ex.as_decimal(pl.col("qty")).sum(),
+            pl.col("line").min(),
+            pl.col("line").max().alias("_line_max"),
+            **{c: pl.col(c).first() for c in carry},
+        )
     )
-    agg: dict[str, pl.Expr] = {"line": pl.col("line").min()}
+    agg: dict[str, pl.Expr] = {"line": pl.col("line").min(), "_line_max": pl.col("_line_max").max()}
     for side in ("sent", "received", "fee"):
         is_side = pl.col("role") == side
         agg[f"{side}_n"] = is_side.sum()
         agg[f"{side}_asset"] = pl.col("asset").filter(is_side).min()
         agg[f"{side}_gross"] = pl.col("qty").filter(is_side).first()
+    is_fee = pl.col("role") == "fee"
+    fee_max = pl.col("asset").filter(is_fee).max()
     agg |= {
-        "fee_max": pl.col("asset").filter(pl.col("role") == "fee").max(),
+        "fee_gross": pl.col("qty").filter(is_fee & (pl.col("asset") == pl.col("asset").filter(is_fee).min())).first(),
+        "fee_max": fee_max,
+        "fee2_gross": pl.col("qty").filter(is_fee & (pl.col("asset") == fee_max)).first(),
+        "fee2_line": pl.col("line").filter(is_fee & (pl.col("asset") == fee_max)).first(),
         "own_qty": pl.col("qty").filter(pl.col("role") == "own_fee").first(),
     }
     out = per.group_by(keys).agg(**agg, **{c: pl.col(c).first() for c in carry})
-    other = pl.col("fee_n") == 1
+    other = pl.col("fee_n") >= 1
     own = pl.col("own_qty").is_not_null()
     return out.with_columns(
         received_qty=ex.plain_decimal(
@@ -140,8 +152,30 @@ def combine_legs(legs: pl.LazyFrame, keys: list[str], carry: tuple[str, ...] = (
         fee_asset=pl.when(other).then(pl.col("fee_asset")).when(own).then(pl.col("received_asset")),
         fee_qty=ex.plain_decimal(pl.when(other).then(pl.col("fee_gross")).when(own).then(pl.col("own_qty"))),
         fee_min=pl.col("fee_asset"),
+        fee2_qty=ex.plain_decimal(pl.when(pl.col("fee_n") == 2).then(pl.col("fee2_gross"))),
+        fee2_line=pl.when(pl.col("fee2_line") != pl.col("line")).then(pl.col("fee2_line")).otherwise(pl.col("_line_max")),
         sent_gross=ex.plain_decimal(pl.col("sent_gross")),
         received_gross=ex.plain_decimal(pl.col("received_gross")),
+    )
+
+
+def second_fees(trades: pl.LazyFrame, trade_id: pl.Expr) -> pl.LazyFrame:
+    """The ``fee`` rows of :func:`combine_legs` trades whose fees were paid in two assets (besides the received one).
+
+    The trade row carries the first fee asset (by ticker); the second is a fee paid in property on a row of
+    its own, priced later, id ``<trade id>:fee2``, on the line of a leg that paid it (never the trade's line).
+    """
+    return trades.filter(pl.col("fee_n") == 2).select(
+        ex.unified(
+            line=pl.col("fee2_line"),
+            timestamp=pl.col("_ts"),
+            wallet=pl.lit(WALLET),
+            type=pl.lit("fee"),
+            sent_asset=pl.col("fee_max"),
+            sent_qty=pl.col("fee2_qty"),
+            id=trade_id + ":fee2",
+            note=pl.format("trade fee of {} charged in a second asset", trade_id),
+        )
     )
 
 
@@ -152,11 +186,10 @@ def line_list(line: pl.Expr) -> pl.Expr:
 
 
 def fee_error() -> pl.Expr:
-    """The message for a :func:`combine_legs` trade whose fees were paid in two assets besides the received one."""
-    between = pl.when(pl.col("fee_n") > 2).then(pl.lit(", …, ")).otherwise(pl.lit(", "))
-    assets = pl.format("{}{}{}", pl.col("fee_min"), between, pl.col("fee_max"))
-    return pl.when(pl.col("fee_n") > 1).then(
-        pl.format("fees were paid in {} assets ({}); taxlots keeps one fee asset per trade", pl.col("fee_n"), assets)
+    """The message for a :func:`combine_legs` trade whose fees were paid in three or more assets besides the received one."""
+    assets = pl.format("{}, …, {}", pl.col("fee_min"), pl.col("fee_max"))
+    return pl.when(pl.col("fee_n") > 2).then(
+        pl.format("fees were paid in {} assets ({}); taxlots reads at most two fee assets per trade", pl.col("fee_n"), assets)
     )
 
 
@@ -307,4 +340,5 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             id=trade_id(pl.lit("binance"), pl.col("_ts")), note=note, error=fee_error(),
         )
     )  # fmt: skip
-    return pl.concat([ok, bad]).sort("line")
+    fees = second_fees(trades, trade_id(pl.lit("binance"), pl.col("_ts")))
+    return pl.concat([ok, fees, bad]).sort("line")

@@ -1,7 +1,9 @@
 """Bitfinex "Trades" report (report.bitfinex.com -> Trades -> Export CSV).
 
 ``#,PAIR,AMOUNT,PRICE,FEE,FEE PERC,FEE CURRENCY,DATE,ORDER ID`` (``FEE PERC`` appeared around 2021-01;
-older files lack it). Quirks:
+older files lack it); the 2014 report is ``#,Pair,Amount,Price,Fee,FeeCurrency,Date,Margin``: no order id,
+and a ``Margin`` flag (a margin trade is an error: taxlots reads spot activity only; blank, ``0`` or
+``false`` is spot). Quirks:
 
 - ``PAIR`` is ``BASE/QUOTE`` (``ETH/USD``), ``BASE:QUOTE`` for long tickers (``XAUT:USD``), or, in old
   files, six letters (``ETHUSD``). Bitfinex's own tickers are mapped (``UST`` -> USDT, ``UDC`` -> USDC, ...).
@@ -34,7 +36,12 @@ TITLE = "Bitfinex trades report CSV"
 SIGNATURES = (
     ("#", "pair", "amount", "price", "fee", "fee perc", "fee currency", "date", "order id"),
     ("#", "pair", "amount", "price", "fee", "fee currency", "date", "order id"),
+    ("#", "pair", "amount", "price", "fee", "feecurrency", "date", "margin"),  # 2014
 )
+#: The trades report is the authoritative record of trades, which the ledgers report rebuilds (bitfinex_ledgers).
+SPOT_TRADE = "bitfinex-trade"
+AUTHORITATIVE = (SPOT_TRADE,)
+_SPOT_FLAGS = ("", "0", "false", "no")
 
 WALLET = "Bitfinex"
 ALIASES = {
@@ -78,7 +85,7 @@ def _parse(s: pl.Expr, short_fmt: str, long_fmt: str | None) -> pl.Expr:
     )
 
 
-def _with_timestamp(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+def with_timestamp(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Add ``_ts`` and ``_ts_error``: DATE read in the order that fits the most rows of the whole file."""
     s = ex.blank_to_null(pl.col("date"))
     lf = lf.with_columns(_date=s).with_columns(**{f"_d{i}": _parse(pl.col("_date"), *o[1:]) for i, o in enumerate(_ORDERS)})
@@ -130,12 +137,14 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     price, price_err = ex.checked_number(pl.col("price"), "PRICE")
     fee, fee_err = ex.checked_number(pl.col("fee"), "FEE")
     base, quote = _pair(pl.col("pair"))
+    fee_currency = ex.column(ctx, "fee currency", "feecurrency")
+    margin = ex.column(ctx, "margin").str.strip_chars().str.to_lowercase()
     lf = lf.with_columns(
         _amount=amount, _price=price, _fee=fee, _base=base, _quote=quote, _number_error=ex.join_errors(amount_err, price_err, fee_err)
     )
     amount, price, fee, base, quote = (pl.col(c) for c in ("_amount", "_price", "_fee", "_base", "_quote"))
     quote_qty, product_err = _product(ex.unsigned(amount), ex.unsigned(price))
-    lf = _with_timestamp(lf.with_columns(_qty=ex.unsigned(amount), _quote_qty=quote_qty, _product_error=product_err), ctx)
+    lf = with_timestamp(lf.with_columns(_qty=ex.unsigned(amount), _quote_qty=quote_qty, _product_error=product_err), ctx)
     qty, quote_qty = pl.col("_qty"), pl.col("_quote_qty")
     buy = amount.is_not_null() & ~ex.is_negative(amount)
     sell = ex.is_negative(amount)
@@ -145,7 +154,10 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         pl.when(amount.is_not_null() & ex.is_zero(amount)).then(pl.lit("AMOUNT is zero")),
         pl.when(price.is_not_null() & (ex.is_negative(price) | ex.is_zero(price))).then(pl.format("PRICE '{}' is not positive", price)),
         pl.when(quote.is_null()).then(pl.format("PAIR '{}' is not BASE/QUOTE (ETH/USD)", pl.col("pair").fill_null(""))),
-        pl.when(has_fee & ex.blank_to_null(pl.col("fee currency")).is_null()).then(pl.lit("FEE is given but FEE CURRENCY is blank")),
+        pl.when(has_fee & ex.blank_to_null(fee_currency).is_null()).then(pl.lit("FEE is given but FEE CURRENCY is blank")),
+        pl.when(margin.is_not_null() & ~margin.is_in(_SPOT_FLAGS)).then(
+            pl.format("Margin '{}': margin trading is not supported; taxlots reads spot activity only", margin)
+        ),
         pl.col("_product_error"),
         pl.col("_ts_error"),
     )
@@ -158,10 +170,11 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             sent_qty=pl.when(buy).then(quote_qty).when(sell).then(qty),
             received_asset=pl.when(buy).then(base).when(sell).then(quote),
             received_qty=pl.when(buy).then(qty).when(sell).then(quote_qty),
-            fee_asset=pl.when(has_fee).then(ex.asset_code(pl.col("fee currency"), ALIASES)),
+            fee_asset=pl.when(has_fee).then(ex.asset_code(fee_currency, ALIASES)),
             fee_qty=pl.when(has_fee).then(ex.unsigned(fee)),
             id=pl.lit("bitfinex:") + ex.blank_to_null(pl.col("#")),
             note=pl.lit(""),
             error=errors,
+            event_class=pl.lit(f"{SPOT_TRADE}:spot"),
         )
     ).sort("line")

@@ -1,7 +1,11 @@
 """Coinbase retail "Transaction history" CSV (coinbase.com Statements, formerly Reports), every version.
 
 Format (EXCHANGE_FORMATS.md §1): the header sits under a preamble (line 8 in 2020-2023, line 4 since
-2024; users may delete it). v1 names the account fiat in the money columns (``EUR Subtotal``), v2/v3 have
+2024; users may delete it). v1 names the account fiat in the money columns (``EUR Subtotal``; pre-2020 files may stop at ``<CCY>
+Subtotal``, with no Total, Fees or Notes: then no fee is read), the 2019 "US Tax Transactions" report has
+``<CCY> Spot Price at Transaction,<CCY> Amount Transacted (Inclusive of Coinbase Fees),Address,Notes``
+(US dates ``10/06/2015``, read as UTC; the one amount includes the unstated fee and is the cash side;
+``Address`` fills ``address`` of sends and receives), v2/v3 have
 ``Spot Price Currency``, v3b/v3c/v4 ``Price Currency`` (v3c: plain ``Total``), v4 adds ``ID`` first; later
 trailing columns are ignored. Times are UTC. v4 money reads ``"-$1,751.05"``, v4 quantities are negative for
 outflows and money signs are inconsistent: magnitudes are taken unsigned, the type gives the direction.
@@ -30,6 +34,8 @@ Mapping (wallet "Coinbase"; id ``coinbase:<ID>`` in v4, none before; usd_value o
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from taxlots.importers import _exprs as ex
@@ -52,10 +58,20 @@ V1_FIATS = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SGD", "JPY", "NZD", "PLN"
 
 def _v1(ccy: str) -> tuple[str, ...]:
     c = ccy.lower()
-    return (*_CORE, f"{c} spot price at transaction", f"{c} subtotal", f"{c} total (inclusive of fees)", f"{c} fees", "notes")
+    return (*_CORE, f"{c} spot price at transaction", f"{c} subtotal")
 
 
-SIGNATURES = (_V4, _V3B, _V3C, _V3, _V2, *(_v1(c) for c in V1_FIATS))
+_INCLUSIVE = "amount transacted (inclusive of coinbase fees)"
+
+
+def _tax_report(ccy: str) -> tuple[str, ...]:
+    """The 2019 "US Tax Transactions" report (and its local-currency twins): one amount, fees inside it."""
+    c = ccy.lower()
+    return (*_CORE, f"{c} spot price at transaction", f"{c} {_INCLUSIVE}")
+
+
+SIGNATURES = (_V4, _V3B, _V3C, _V3, _V2, *(_v1(c) for c in V1_FIATS), *(_tax_report(c) for c in V1_FIATS))
+_US_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
 
 #: Transaction types by how they are read ("|"-separated, compared without case).
 _TYPES = {
@@ -97,7 +113,7 @@ def _ungrouped(expr: pl.Expr) -> pl.Expr:
 def _layout(ctx: Context) -> dict[str, str | None]:
     """The names of this header's columns (they differ by version); ``fiat`` is v1's currency prefix."""
     cols = set(ctx.header)
-    fiat = next((c[: -len(" subtotal")] for c in ctx.header if len(c) == 12 and c.endswith(" subtotal")), None)
+    fiat = next((c[:3] for c in ctx.header if re.fullmatch(r"[a-z]{3} (subtotal|spot price at transaction)", c)), None)
 
     def pick(*names: str) -> str | None:
         return next((n for n in names if n and n in cols), None)
@@ -105,8 +121,9 @@ def _layout(ctx: Context) -> dict[str, str | None]:
     return {
         "currency": pick("price currency", "spot price currency"),
         "fiat": fiat.upper() if fiat and "subtotal" not in cols else None,
-        "subtotal": pick("subtotal", f"{fiat} subtotal"),
-        "total": pick(_T3, "total (inclusive of fees)", "total", f"{fiat} total (inclusive of fees)"),
+        # the tax report's one amount includes the fee (not stated): it is the value that changed hands
+        "subtotal": pick("subtotal", f"{fiat} subtotal", f"{fiat} {_INCLUSIVE}"),
+        "total": pick(_T3, "total (inclusive of fees)", "total", f"{fiat} total (inclusive of fees)", f"{fiat} {_INCLUSIVE}"),
         "fees": pick(_F3, "fees", f"{fiat} fees"),
         "id": pick("id"),
     }
@@ -118,6 +135,14 @@ def _money(ctx: Context) -> dict[str, tuple[pl.Expr, str]]:
     return {k: (pl.col(c) if (c := lay[k]) else pl.lit(None, pl.String), label.get(c or "", k)) for k in _MONEY}
 
 
+def _timestamp(ctx: Context) -> pl.Expr:
+    """ISO UTC; the tax report (only it) writes US dates, ``10/06/2015`` (month first), taken as UTC."""
+    iso = ex.iso_utc(pl.col("timestamp"))
+    if any(c.endswith(_INCLUSIVE) for c in ctx.header):
+        return pl.coalesce(iso, ex.local_time(pl.col("timestamp"), _US_FORMATS, "UTC"))
+    return iso
+
+
 def _read(ctx: Context) -> dict[str, pl.Expr]:
     """Stage 1: every source column read once (timestamp, codes, money cleaned of symbols) into ``_`` columns."""
     lay = _layout(ctx)
@@ -125,14 +150,17 @@ def _read(ctx: Context) -> dict[str, pl.Expr]:
     qty, qty_err = ex.checked_number(_ungrouped(pl.col("quantity transacted")), label["quantity transacted"])
     currency = lay["currency"]
     return {
-        "_ts": ex.iso_utc(pl.col("timestamp")),
+        "_ts": _timestamp(ctx),
         "_type": ex.blank_to_null(pl.col("transaction type")).str.replace_all(r"\s+", " "),
         "_asset": ex.asset_code(pl.col("asset"), ALIASES),
         "_q": qty,
         "_q_err": qty_err,
         **{f"_{k}_c": ex.clean_money(src) for k, (src, _) in _money(ctx).items()},
         "_fiat": ex.asset_code(pl.col(currency)) if currency else pl.lit(lay["fiat"], pl.String),
-        "_notes": ex.blank_to_null(pl.col("notes")),
+        "_notes": ex.blank_to_null(ex.column(ctx, "notes")),
+        "_address": ex.blank_to_null(ex.column(ctx, "address")),
+        "_sender": ex.blank_to_null(ex.column(ctx, "sender address")),
+        "_recipient": ex.blank_to_null(ex.column(ctx, "recipient address")),
         "_id": pl.lit("coinbase:") + ex.blank_to_null(pl.col(lay["id"])) if lay["id"] else pl.lit(None, pl.String),
     }
 
@@ -257,6 +285,11 @@ def _one_row_events() -> dict[str, pl.Expr]:
         "timestamp": pl.col("_ts"),
         "wallet": pl.lit(WALLET),
         "type": k.replace_strict(_LEDGER_TYPE, default=None, return_dtype=pl.String),
+        # the chain address: the tax report's Address, or the v4+ Recipient (of a send) / Sender (of a receive)
+        "address": pl.when(k == "send")
+        .then(pl.coalesce("_address", "_recipient"))
+        .when(k == "receive")
+        .then(pl.coalesce("_address", "_sender")),
         "id": pl.col("_id"),
         "note": pl.col("_note"),
         "error": ex.join_errors(pl.col("_err"), convert_err, quote_err),

@@ -16,7 +16,9 @@ sent ``size`` of the base, received ``total + fee`` of the quote (gross), fee ``
 net quote that moves is exactly ``total``. The file states no USD value: usd_value stays blank (a USD
 quote is the value itself; other quotes are priced later). id ``coinbase-pro:<product>:<trade id>``.
 
-Fills of Advanced trades also appear in the retail transaction history (``Advanced Trade Buy/Sell`` rows,
+The account statement (:mod:`taxlots.importers.coinbase_pro_account`) rebuilds the same fills under the same
+ids with a lower priority, so both reports can be loaded. Fills of Advanced trades also appear in the retail
+transaction history (``Advanced Trade Buy/Sell`` rows,
 with other ids): read one source or the other for those trades, not both.
 """
 

@@ -16,8 +16,11 @@ Mapping decisions:
   note = the legs' types, ``spend/receive``). Legs are summed per asset (a sale can draw BTC from ``spot /
   main`` and ``earn / liquid``); exactly one asset must net negative (sent) and one positive (received), else
   an error names the refid. A leg's fee leaves in addition to its amount, in its asset; a zero-amount leg
-  carries only a fee (the ``KFEE`` credit leg), so KFEE is the fee asset when it is the only fee. The
-  unified row holds one fee: fees in two assets (KFEE plus a quote fee) are an error naming the refid.
+  carries only a fee (the ``KFEE`` credit leg), so KFEE is the fee asset when it is the only fee. A trade
+  charged fees in two assets (KFEE plus a quote fee, or a fee on each leg: BTC and EUR) keeps one on its
+  row (a USD fee first, as cash is no disposal; else the sent asset's, then the received asset's, then by
+  ticker) and each other fee becomes a ``fee`` row of its own (``sent_*`` the fee, ``usd_value`` blank:
+  priced later), id ``kraken:<refid>:fee2`` (``:fee3``, ...), on the line of a leg that charged it.
 - ``usd_value`` of a trade: the summed ``amountusd`` of the received asset's legs, if each states it; blank
   when a side is USD. Single-row events take the row's ``amountusd`` (blank for USD itself).
 - ``deposit``/``withdrawal``: an empty ``txid`` marks the pending copy of the final row: skipped. The final
@@ -234,21 +237,61 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
     amt, usd = pl.col("_amt"), pl.col("_usd_d")
     per_asset = legs.group_by("refid", "_asset").agg(
         amt.sum(), usd.sum(), usd.null_count().alias("_usd_missing"),
-        pl.col("line").min(), pl.col("_ts").min(), pl.col("_note").min().alias("_lo"), pl.col("_note").max().alias("_hi"),
+        pl.col("line").min(), pl.col("line").max().alias("_last"), pl.col("_ts").min(),
+        pl.col("_note").min().alias("_lo"), pl.col("_note").max().alias("_hi"),
     ).cache()  # fmt: skip
     sent, recv = amt < 0, amt > 0
     sides = per_asset.group_by("refid").agg(
-        pl.col("line").min(), pl.col("_ts").min(), pl.col("_lo").min(), pl.col("_hi").max(),
+        pl.col("line").min(), pl.col("_last").max(), pl.col("_ts").min(), pl.col("_lo").min(), pl.col("_hi").max(),
         _n_sent=sent.sum(), _n_recv=recv.sum(),
         _sent=pl.when(sent).then(pl.col("_asset")).max(), _sent_qty=pl.when(sent).then(amt).min().abs(),
         _recv=pl.when(recv).then(pl.col("_asset")).max(), _recv_qty=pl.when(recv).then(amt).max(),
         _usd=pl.when(recv).then(usd).max(), _usd_missing=pl.when(recv).then(pl.col("_usd_missing")).max(),
     )  # fmt: skip
-    fees = legs.filter(pl.col("_fee_d") != 0).group_by("refid", "_fee_asset").agg(pl.col("_fee_d").sum()).cache()
-    fee = fees.group_by("refid").agg(_n_fee=pl.len(), _fee_asset=pl.col("_fee_asset").max(), _fee_q=pl.col("_fee_d").max())
+    by_fee = legs.filter(pl.col("_fee_d") != 0).group_by("refid", "_fee_asset")
+    fees = by_fee.agg(pl.col("_fee_d").sum(), _fee_lo=pl.col("line").min(), _fee_hi=pl.col("line").max()).cache()
+    fee = fees.group_by("refid").agg(_n_fee=pl.len())
     groups = sides.join(fee, on="refid", how="left").cache()
-    good = (pl.col("_n_sent") == 1) & (pl.col("_n_recv") == 1) & (pl.col("_n_fee").fill_null(0) <= 1)
-    return pl.concat([groups.filter(good).select(_trade_row()), _group_errors(groups.filter(~good), per_asset, fees)])
+    good = (pl.col("_n_sent") == 1) & (pl.col("_n_recv") == 1)
+    ranked = _ranked_fees(fees, groups.filter(good))
+    trades = groups.filter(good).join(ranked.filter(pl.col("_rank") == 0).drop("_rank"), on="refid", how="left")
+    extra = ranked.filter(pl.col("_rank") > 0).join(groups.filter(good).select("refid", "line", "_last", "_ts"), on="refid")
+    return pl.concat([trades.select(_trade_row()), extra.select(_fee_row()), _group_errors(groups.filter(~good), per_asset)])
+
+
+def _ranked_fees(fees: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
+    """A trade's fees, one row per asset, ranked: the one the trade row carries first (``_rank`` 0).
+
+    A USD fee comes first (cash is no disposal, so it must stay on the trade), then one in the sent asset,
+    then one in the received asset, then any other by ticker: a fee in a second asset gets a row of its own.
+    """
+    sides = groups.select("refid", "_sent", "_recv")
+    asset = pl.col("_fee_asset")
+    order = pl.when(asset == "USD").then(0).when(asset == pl.col("_sent")).then(1).when(asset == pl.col("_recv")).then(2).otherwise(3)
+    return (
+        fees.join(sides, on="refid")
+        .with_columns(_order=order, _fee_q=pl.col("_fee_d"))
+        .with_columns(_rank=pl.int_range(pl.len()).over("refid", order_by=["_order", "_fee_asset"]))
+        .select("refid", "_fee_asset", "_fee_q", "_rank", "_fee_lo", "_fee_hi")
+    )
+
+
+def _fee_row() -> list[pl.Expr]:
+    """A trade's fee in a second asset: a ``fee`` row of its own (priced later), id ``kraken:<refid>:fee<n+1>``.
+
+    Its line is that of a leg that charged it, never the trade row's own line (rows are ordered by line).
+    """
+    trade_line, lo, hi = pl.col("line"), pl.col("_fee_lo"), pl.col("_fee_hi")
+    return ex.unified(
+        line=pl.when(lo != trade_line).then(lo).when(hi != trade_line).then(hi).otherwise(pl.col("_last")),
+        timestamp=pl.col("_ts"),
+        wallet=pl.lit(WALLET),
+        type=pl.lit("fee"),
+        sent_asset=pl.col("_fee_asset"),
+        sent_qty=ex.plain_decimal(pl.col("_fee_q")),
+        id=pl.format("kraken:{}:fee{}", "refid", pl.col("_rank") + 1),
+        note=pl.format("trade fee of kraken:{} charged in a second asset", "refid"),
+    )
 
 
 def _trade_row() -> list[pl.Expr]:
@@ -269,7 +312,7 @@ def _trade_row() -> list[pl.Expr]:
     )
 
 
-def _group_errors(groups: pl.LazyFrame, per_asset: pl.LazyFrame, fees: pl.LazyFrame) -> pl.LazyFrame:
+def _group_errors(groups: pl.LazyFrame, per_asset: pl.LazyFrame) -> pl.LazyFrame:
     """Messages for the refids that do not resolve into one trade (a few rows: lists are affordable here)."""
     amt, refid = pl.col("_amt"), groups.select("refid")
     lists = (
@@ -278,18 +321,9 @@ def _group_errors(groups: pl.LazyFrame, per_asset: pl.LazyFrame, fees: pl.LazyFr
         .group_by("refid")
         .agg(_s=pl.col("_asset").filter(amt < 0).str.join(", "), _r=pl.col("_asset").filter(amt > 0).str.join(", "))
     )
-    desc = (
-        fees.join(refid, on="refid", how="semi")
-        .sort("_fee_asset")
-        .group_by("refid")
-        .agg(_d=pl.format("{} {}", "_fee_asset", ex.plain_decimal(pl.col("_fee_d"))).str.join(", "))
-    )
     named = [pl.when(pl.col(c) == "").then(pl.lit("nothing")).otherwise(c) for c in ("_s", "_r")]
     sides = pl.format("refid {} does not resolve into exactly one sent and one received asset (sent: {}; received: {})", "refid", *named)
-    fee = pl.format("refid {} charges fees in more than one asset ({}); taxlots holds one fee per event", "refid", "_d")
-    one_each = (pl.col("_n_sent") == 1) & (pl.col("_n_recv") == 1)
-    error = pl.when(one_each).then(fee).otherwise(sides)
-    return groups.join(lists, on="refid", how="left").join(desc, on="refid", how="left").select(ex.unified(error=error))
+    return groups.join(lists, on="refid", how="left").select(ex.unified(error=sides))
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:

@@ -1,8 +1,15 @@
 """KuCoin spot trade history, every known header.
 
+- 2017-18 ``Time,Coins,Sell/Buy,Filled Price,Coin,Amount,Coin,Volume,Coin,Fee,Coin``: each number is
+  followed by a ``Coin`` column naming its asset (``Amount`` the base, ``Volume`` the quote, ``Fee`` the
+  fee's own asset); ``Coins`` is the pair (``KCS/BTC`` or ``KCS-BTC``). The repeated ``Coin`` cells are
+  read by position.
+- 2019 ``Time,Pair,Side,FilledPrice,FilledPriceCoin,Amount,AmountCoin,Volume,VolumeCoin,Fee,FeeCoin``: the
+  same with named coin columns.
 - <=2020 ``oid,symbol,dealPrice,dealValue,amount,fee,direction,createdDate``: ``amount`` is the base,
-  ``dealValue`` the quote; there is no fee currency column, and the fee is taken to be in the quote (as
-  BittyTax reads it).
+  ``dealValue`` the quote; there is no fee currency column. The fee is in the **base** asset, 0.1% of
+  ``amount`` (KuCoin's 2018 schedule charged the fee on the traded coin, and the numbers show it:
+  ``fee`` = ``amount`` x 0.001, not ``dealValue`` x 0.001).
 - 2020-2023 ``tradeCreatedAt,orderId,symbol,side,price,size,funds,fee,liquidity,feeCurrency,orderType``:
   ``size`` base, ``funds`` quote, ``side`` lower-case.
 - 2024-03 ``UID,Account Type,Order ID,Symbol,Side,Order Type,Avg. Filled Price,Filled Amount,Filled Volume,
@@ -51,7 +58,11 @@ _MODERN = (
     "fee",
     "fee currency",
 )
+_Y2017 = ("time", "coins", "sell/buy", "filled price", "coin", "amount", "volume", "fee")
+_Y2019 = ("time", "pair", "side", "filledprice", "filledpricecoin", "amount", "amountcoin", "volume", "volumecoin", "fee", "feecoin")
 SIGNATURES = (
+    _Y2017,
+    _Y2019,
     ("oid", "symbol", "dealprice", "dealvalue", "amount", "fee", "direction", "createddate"),
     ("tradecreatedat", "orderid", "symbol", "side", "price", "size", "funds", "fee", "liquidity", "feecurrency", "ordertype"),
     (*_MODERN, "filled volume (usdt)", "maker/taker"),  # 2024-03; the bundle adds tax
@@ -76,7 +87,17 @@ def _filled_column(ctx: Context) -> tuple[str | None, str]:
 
 
 def claims(header: tuple[str, ...]) -> bool:
+    if "sell/buy" in header or "feecoin" in header:
+        return True
     return any(c in header for c in ("createddate", "tradecreatedat")) or any(_FILLED_RE.match(c) for c in header)
+
+
+def _coin_after(ctx: Context, number: str) -> pl.Expr:
+    """The 2017-18 header's ``Coin`` cell that follows the column ``number`` (ingest names repeats ``coin_<i>``)."""
+    i = ctx.header.index(number) + 1
+    if i < len(ctx.header) and ctx.header[i].startswith("coin"):
+        return ex.blank_to_null(pl.col(ctx.header[i]))
+    return pl.lit(None, pl.String)
 
 
 def _offset(raw_header_cell: str) -> int | None:
@@ -100,10 +121,20 @@ def _columns(ctx: Context) -> tuple[dict[str, pl.Expr], str, int | None]:
     def col(name: str) -> pl.Expr:
         return ex.blank_to_null(ex.column(ctx, name))
 
+    if "sell/buy" in h or "feecoin" in h:
+        old = "sell/buy" in h
+        coins = (
+            dict(base_ccy=_coin_after(ctx, "amount"), quote_ccy=_coin_after(ctx, "volume"), fee_ccy=_coin_after(ctx, "fee"))
+            if old
+            else dict(base_ccy=col("amountcoin"), quote_ccy=col("volumecoin"), fee_ccy=col("feecoin"))
+        )
+        symbol = col("coins" if old else "pair").str.replace("/", "-", literal=True)
+        names = dict(side=col("sell/buy" if old else "side"), base=col("amount"), quote=col("volume"), time=col("time"))
+        return {**names, **coins, "order_id": pl.lit(None, pl.String), "symbol": symbol, "fee": col("fee")}, "Time", _KCS_TIME
     if "oid" in h:
-        quote = col("symbol").str.split("-").list.get(1, null_on_oob=True)
+        base = col("symbol").str.split("-").list.get(0, null_on_oob=True)
         names = dict(
-            order_id=col("oid"), side=col("direction"), base=col("amount"), quote=col("dealvalue"), fee_ccy=quote, time=col("createddate")
+            order_id=col("oid"), side=col("direction"), base=col("amount"), quote=col("dealvalue"), fee_ccy=base, time=col("createddate")
         )
         return {**names, "symbol": col("symbol"), "fee": col("fee")}, "createdDate", _KCS_TIME
     if "tradecreatedat" in h:
@@ -174,8 +205,8 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         _fq=fee,
         _tax=tax,
         _ts=ts,
-        _pair_base=pair.struct.field("1"),
-        _pair_quote=pair.struct.field("2"),
+        _pair_base=pl.coalesce(ex.asset_code(c.get("base_ccy", none)), pair.struct.field("1")),
+        _pair_quote=pl.coalesce(ex.asset_code(c.get("quote_ccy", none)), pair.struct.field("2")),
         _side_lc=c["side"].str.to_lowercase(),
         _number_error=ex.join_errors(base_err, quote_err, fee_err, ts_err),
         _skip=_skip(ctx, c.get("status", none)),

@@ -60,7 +60,6 @@ def test_trades_problems() -> None:
         (name, 3, f"cannot split Pair 'ETHUSDT' into base and quote: Amount 'oops' {split} (so its trade, lines 3, 4, was left out)"),
         (name, 5, "Date(UTC) '2024-13-02 03:04:07' is not a date like 2024-03-08 10:15:42"),
         (name, 6, "Fee 'abcBNB' is not a number followed by an asset"),
-        (name, 9, "fees were paid in 2 assets (BNB, USDT); taxlots keeps one fee asset per trade"),
         (name, 11, "Amount is blank"),
         (name, 12, f"cannot split Pair 'ETH' into base and quote: Amount '200.00000000ETH' {split}"),
     ]  # fmt: skip
@@ -69,6 +68,12 @@ def test_trades_problems() -> None:
     assert table(ledger) == [
         row(7, "2024-01-02 03:04:09", "trade", sent=("USDT", "400"), received=("ETH", "0.1999"), fee=("BNB", "0.00005"),
             id="binance:2024-01-02T03:04:09Z:USDT:ETH:400:0.2", note="BUY ETHUSDT, 2 fills"),
+        # Lines 9-10: fees in USDT and BNB (neither received): BNB (first by ticker) stays on the trade, the
+        # 0.2 USDT is a fee row of its own on the other fill's line (line 9 is the trade's).
+        row(9, "2024-01-02 03:04:10", "trade", sent=("USDT", "400"), received=("ETH", "0.2"), fee=("BNB", "0.00005"),
+            id="binance:2024-01-02T03:04:10Z:USDT:ETH:400:0.2", note="BUY ETHUSDT, 2 fills"),
+        row(10, "2024-01-02 03:04:10", "fee", sent=("USDT", "0.2"), id="binance:2024-01-02T03:04:10Z:USDT:ETH:400:0.2:fee2",
+            note="trade fee of binance:2024-01-02T03:04:10Z:USDT:ETH:400:0.2 charged in a second asset"),
     ]  # fmt: skip
 
 
@@ -115,3 +120,17 @@ def test_file_is_claimed_by_this_importer_only(path: Path) -> None:
 )
 def test_header_variants(header: str, claimed: bool) -> None:
     assert claimants(header) == ([binance_trades] if claimed else [])
+
+
+def test_fees_in_three_assets_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "three_fees.csv"
+    path.write_text(
+        "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+        "2024-01-02 03:04:10,ETHUSDT,BUY,2000,0.1ETH,200USDT,0.2USDT\n"
+        "2024-01-02 03:04:10,ETHUSDT,BUY,2000,0.1ETH,200USDT,0.00005BNB\n"
+        "2024-01-02 03:04:10,ETHUSDT,BUY,2000,0.1ETH,200USDT,0.000002BTC\n",
+        encoding="utf-8",
+    )
+    ledger = load(path, importers=(binance_trades,))
+    assert errors(ledger) == [(path.name, 2, "fees were paid in 3 assets (BNB, …, USDT); taxlots reads at most two fee assets per trade")]
+    assert ledger.frame.height == 0

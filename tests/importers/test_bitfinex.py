@@ -115,3 +115,15 @@ def test_both_headers_are_claimed_by_bitfinex_alone(path: Path) -> None:
     sniffed, diag = ingest.sniff(str(path), ALL)
     assert diag is None and sniffed is not None
     assert sniffed.importer is bitfinex
+
+
+def test_2014_header_with_margin_flag() -> None:
+    path = HERE / "trades_2014.csv"
+    ledger = load(path)
+    # buy 0.5 BTC at 450: 225 USD, fee in BTC (received); sell 0.2 at 470.5: 94.1 USD, fee in USD (received)
+    assert rows(ledger) == [
+        (2, ts(2014, 5, 1, 10), "trade", "USD", D("225"), "BTC", D("0.5"), "BTC", D("0.001"), "bitfinex:10002"),
+        (3, ts(2014, 5, 3, 18, 30), "trade", "BTC", D("0.2"), "USD", D("94.1"), "USD", D("0.1882"), "bitfinex:10009"),
+    ]
+    messages = [(d.source.line, d.message) for d in ledger.diagnostics if d.severity == "error" and d.source]
+    assert messages == [(4, "Margin 'true': margin trading is not supported; taxlots reads spot activity only")]

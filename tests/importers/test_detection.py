@@ -14,6 +14,9 @@ EXPECTED = {
     "ledger_2024.csv": "generic",
     "coinbase_2024.csv": "coinbase",
     "coinbase_pro_fills_2024.csv": "coinbase-pro-fills",
+    "coinbase_pro_account_2021.csv": "coinbase-pro-account",
+    "coinbase_transactions_2018.csv": "coinbase-transactions",
+    "coinbase_transfers_2018.csv": "coinbase-transfers",
     "koinly_ledger_nano_2024.csv": "koinly",
     "cointracker_2024.csv": "cointracker",
     "coinledger_2024.csv": "coinledger",
@@ -21,9 +24,11 @@ EXPECTED = {
     "kraken_trades_2024.csv": "kraken-trades",
     "binance_trades_2024.csv": "binance-trades",
     "binance_statement_2024.csv": "binance-statement",
+    "binance_orders_2024.csv": "binance-orders",
     "gemini_2024.csv": "gemini",
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",
+    "bitfinex_ledgers_2024.csv": "bitfinex-ledgers",
     "kucoin_trades_2024.csv": "kucoin-trades",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
@@ -54,3 +59,11 @@ def test_all_samples_together() -> None:
     ledger = ingest.load([str(p) for p in SAMPLES])
     assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
     assert sum(r.kept for r in ledger.files) == ledger.frame.height
+
+
+def test_all_samples_together_drop_only_the_designed_duplicates() -> None:
+    # Exports that describe the same events (Kraken trades vs ledgers, Binance statement vs Trade History,
+    # Coinbase Transactions vs Transfers) drop their copies; no other sample may share an id by accident.
+    ledger = ingest.load([str(p) for p in SAMPLES])
+    dropped = {Path(r.path).name: r.duplicates for r in ledger.files if r.duplicates}
+    assert dropped == {"binance_statement_2024.csv": 15, "kraken_trades_2024.csv": 8, "coinbase_transactions_2018.csv": 2}

@@ -211,18 +211,27 @@ def test_ledgers_bad_rows() -> None:
         (f, 12, f"unknown transfer subtype ''; taxlots knows: {transfer}"),
         (f, 13, "refid ADJ9QZ4-WX2KM does not resolve into exactly one sent and one received asset (sent: nothing; received: ADA)"),
         (f, 14, "refid DST6WQ3-ZX8KM does not resolve into exactly one sent and one received asset (sent: ADA, DOT; received: BTC)"),
-        (f, 17, "refid TFEE02-QWZX4-MK2PLN charges fees in more than one asset (EUR 0.4, KFEE 40); taxlots holds one fee per event"),
         (f, 20, "staking amount '-0.5000000000' is negative; taxlots reads it as income received"),
         (f, 21, "refid is blank; a trade's legs are linked by it"),
         (f, 22, "amount '0.1234567890123456789' has more than 18 decimal places"),
     ]
     assert table(ledger) == [
         row(2, "2025-01-02 00:00:00", "trade", "DLC4QZ2-WX8KM", s="WAVES 12.5", r="USD 20.125", note="adjustment delistingconversion"),
+        # fees in EUR (line 17) and KFEE credits (line 19): the sent asset's fee stays on the trade, KFEE gets a row
+        row(17, "2025-01-12 09:30:00", "trade", "TFEE02-QWZX4-MK2PLN", s="EUR 250", r="BTC 0.0026315789", f="EUR 0.4", note=TRADE),
+        row(
+            19,
+            "2025-01-12 09:30:00",
+            "fee",
+            "TFEE02-QWZX4-MK2PLN:fee2",
+            s="KFEE 40",
+            note="trade fee of kraken:TFEE02-QWZX4-MK2PLN charged in a second asset",
+        ),
         row(23, "2025-01-16 00:00:00", "deposit", "FTy4Tz0OnA-Ps6Uq1Ef5Ow8Kg", r="BTC 0.01", note="deposit"),
         row(24, "2025-01-17 00:00:00", "withdrawal", "FTy4Tz0OnA-Ps6Uq1Ef5Ow8Kg:reversal", s="BTC 0.01", note="reversed deposit"),
     ]
     assert ledger.files[0].skipped == {"blank line": 1, "repeated header line": 1, EARN_MOVE: 2}
-    assert ledger.files[0].errors == 14
+    assert ledger.files[0].errors == 13
 
 
 # --- asset codes -------------------------------------------------------------------------------------------
@@ -270,3 +279,45 @@ def test_ledgers_bad_rows() -> None:
 )
 def test_asset_code(code: str, ticker: str | None) -> None:
     assert pl.DataFrame({"a": [code]}).select(kraken_ledgers.asset_code(pl.col("a"))).item() == ticker
+
+
+# --- a trade charged fees in two assets ---------------------------------------------------------------------
+
+
+def test_a_trade_with_fees_in_both_legs_gets_a_second_fee_row() -> None:
+    # Each leg's fee leaves in that leg's asset (Kraken: balance = previous + amount - fee), so a trade whose
+    # legs both carry a fee pays two fees. The trade row keeps the USD fee, else the sent asset's fee; the
+    # other becomes a `fee` row of its own (priced later), id <trade id>:fee2, on the line of the leg that
+    # charged it (never the trade row's own line, so the order of rows is fixed). T2F002's USDT fee is on
+    # its first leg (line 4, the trade's line): the row goes to the trade's last leg, line 5.
+    ledger = load(HERE / "ledgers_two_fees.csv")
+    assert errors(ledger) == []
+    assert table(ledger) == [
+        row(2, "2025-03-01 10:00:00", "trade", "T2F001-QWZX4-MK2PLN", s="EUR 500", r="BTC 0.008", f="EUR 0.8", note=TRADE),
+        row(3, "2025-03-01 10:00:00", "fee", "T2F001-QWZX4-MK2PLN:fee2", s="BTC 0.000016",
+            note="trade fee of kraken:T2F001-QWZX4-MK2PLN charged in a second asset"),
+        row(4, "2025-03-02 11:00:00", "trade", "T2F002-QWZX4-MK2PLN", s="GBP 790", r="USDT 1000", f="GBP 0.5", note=TRADE),
+        row(5, "2025-03-02 11:00:00", "fee", "T2F002-QWZX4-MK2PLN:fee2", s="USDT 1.6",
+            note="trade fee of kraken:T2F002-QWZX4-MK2PLN charged in a second asset"),
+        # a USD fee stays on the trade (cash is no disposal); the SOL fee is the extra row
+        row(6, "2025-03-03 12:00:00", "trade", "T2F003-QWZX4-MK2PLN", s="USD 300", r="SOL 2", f="USD 0.48", note=TRADE),
+        row(7, "2025-03-03 12:00:00", "fee", "T2F003-QWZX4-MK2PLN:fee2", s="SOL 0.004",
+            note="trade fee of kraken:T2F003-QWZX4-MK2PLN charged in a second asset"),
+    ]  # fmt: skip
+
+
+def test_the_second_fee_row_is_a_disposal_in_the_engine() -> None:
+    from decimal import Decimal
+
+    from taxlots.lots.engine import match
+
+    ledger = load(HERE / "ledgers_two_fees.csv")
+    rows = [r for r in ledger.rows() if r.id.startswith("kraken:T2F003")]
+    # the price step would value the SOL fee; here by hand: 0.004 SOL at 150 USD = 0.6
+    priced = [r._replace(usd_value=Decimal("0.6")) if r.kind.value == "fee" else r for r in rows]
+    result = match(priced)
+    [fee] = result.disposals
+    # the lot cost 300 + the 0.48 USD fee = 300.48 for 2 SOL; the fee's share is 300.48 x 0.004 / 2 = 0.60096
+    assert (fee.id, fee.asset, fee.quantity, fee.proceeds, fee.basis) == (
+        "kraken:T2F003-QWZX4-MK2PLN:fee2", "SOL", Decimal("0.004"), Decimal("0.6"), Decimal("0.60096"),
+    )  # fmt: skip

@@ -182,34 +182,35 @@ def test_sample_rows() -> None:
     assert ledger.diagnostics == []
 
 
-def test_2019_header_is_utc_plus_8_and_fee_is_in_the_quote() -> None:
+def test_2019_oid_header_is_utc_plus_8_and_fee_is_in_the_base() -> None:
+    # The oid export has no fee currency. KuCoin's 2018-19 fee was 0.1% of the traded coin: 1 ETH bought
+    # -> 0.001 ETH fee (1 x 0.001), 0.4 ETH sold -> 0.0004 ETH (0.4 x 0.001); 0.1% of the BTC side
+    # (0.0000345, 0.00001408) would be the quote reading this test rules out.
     assert rows(load(HERE / "v1_2019.csv")) == [
-        (
-            3,
-            ts(2019, 3, 18, 1, 15, 2),
-            "trade",
-            "BTC",
-            D("0.0345"),
-            "ETH",
-            D("1"),
-            "BTC",
-            D("0.0000345"),
-            "kucoin:5c8f1a2b3c4d5e0007a1b2c3:2019-03-18T01:15:02Z",
-            "",
-        ),
-        (
-            2,
-            ts(2019, 3, 26, 13, 40, 55),
-            "trade",
-            "ETH",
-            D("0.4"),
-            "BTC",
-            D("0.01408"),
-            "BTC",
-            D("0.00001408"),
-            "kucoin:5c9a0b1c2d3e4f0007b2c3d4:2019-03-26T13:40:55Z",
-            "",
-        ),
+        (3, ts(2019, 3, 18, 1, 15, 2), "trade", "BTC", D("0.0345"), "ETH", D("1"), "ETH", D("0.001"),
+         "kucoin:5c8f1a2b3c4d5e0007a1b2c3:2019-03-18T01:15:02Z", ""),
+        (2, ts(2019, 3, 26, 13, 40, 55), "trade", "ETH", D("0.4"), "BTC", D("0.01408"), "ETH", D("0.0004"),
+         "kucoin:5c9a0b1c2d3e4f0007b2c3d4:2019-03-26T13:40:55Z", ""),
+    ]  # fmt: skip
+
+
+def test_2018_header_with_repeated_coin_columns() -> None:
+    # Each number's asset is the Coin cell after it; times are UTC+8 (08:30:12 +08 = 00:30:12 UTC).
+    # The fee is in its own Coin: KCS on the buy (the coin received), BTC on the sell.
+    path = HERE / "coins_2018.csv"
+    assert rows(load(path)) == [
+        (2, ts(2018, 1, 14, 0, 30, 12), "trade", "ETH", D("1.0224"), "KCS", D("120"), "KCS", D("0.12"), f"{path}:2", ""),
+        (3, ts(2018, 2, 2, 15, 5, 40), "trade", "NEO", D("3.5"), "BTC", D("0.04235"), "BTC", D("0.00004235"), f"{path}:3", ""),
+    ]
+
+
+def test_2019_header_with_named_coin_columns() -> None:
+    path = HERE / "named_coins_2019.csv"
+    assert rows(load(path)) == [
+        # 10:00:00 +08 = 02:00:00 UTC; BUY sends Volume 491 USDT, receives Amount 2 ETH
+        (2, ts(2019, 6, 3, 2, 0, 0), "trade", "USDT", D("491"), "ETH", D("2"), "USDT", D("0.491"), f"{path}:2", ""),
+        # 02:12:09 +08 is the previous day 18:12:09 UTC
+        (3, ts(2019, 7, 20, 18, 12, 9), "trade", "BTC", D("0.1"), "USDT", D("1051.23"), "USDT", D("1.05123"), f"{path}:3", ""),
     ]
 
 
@@ -348,7 +349,20 @@ def test_unreadable_zone_in_header_is_an_error(tmp_path: Path) -> None:
     assert bad == [(2, "cannot read the time zone of header 'Filled Time(GMT+8)'; expected e.g. (UTC+08:00)")]
 
 
-@pytest.mark.parametrize("name", ["v1_2019.csv", "v2_2022.csv", "v3_2024_03.csv", "bundle.csv", "statuses.csv", "v5_2026.csv", "empty.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "coins_2018.csv",
+        "named_coins_2019.csv",
+        "v1_2019.csv",
+        "v2_2022.csv",
+        "v3_2024_03.csv",
+        "bundle.csv",
+        "statuses.csv",
+        "v5_2026.csv",
+        "empty.csv",
+    ],
+)
 def test_every_header_variant_is_claimed_by_kucoin_alone(name: str) -> None:
     sniffed, diag = ingest.sniff(str(HERE / name), ALL)
     assert diag is None and sniffed is not None
