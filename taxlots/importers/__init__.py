@@ -20,6 +20,8 @@ from taxlots.importers import (
     kraken_ledgers,
     kraken_trades,
     kucoin,
+    okx_funding,
+    okx_trades,
 )
 from taxlots.importers.base import Context, matches, normalize_header
 
@@ -40,6 +42,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     koinly_simple,
     cointracker,
     coinledger,
+    okx_trades,
+    okx_funding,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

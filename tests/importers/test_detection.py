@@ -25,6 +25,8 @@ EXPECTED = {
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",
     "kucoin_trades_2024.csv": "kucoin-trades",
+    "okx_trades_2024.csv": "okx-trades",
+    "okx_funding_2024.csv": "okx-funding",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
