@@ -9,6 +9,9 @@ from taxlots.importers import (
     binance_trades,
     bitfinex,
     bitstamp,
+    bybit_funding,
+    bybit_spot,
+    bybit_uta,
     coinbase,
     coinbase_pro,
     coinledger,
@@ -44,6 +47,9 @@ IMPORTERS: tuple[ModuleType, ...] = (
     coinledger,
     okx_trades,
     okx_funding,
+    bybit_spot,
+    bybit_uta,
+    bybit_funding,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

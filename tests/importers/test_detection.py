@@ -27,6 +27,9 @@ EXPECTED = {
     "kucoin_trades_2024.csv": "kucoin-trades",
     "okx_trades_2024.csv": "okx-trades",
     "okx_funding_2024.csv": "okx-funding",
+    "bybit_spot_2024.csv": "bybit-spot",
+    "bybit_uta_2024.csv": "bybit-uta",
+    "bybit_funding_2024.csv": "bybit-funding",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
