@@ -16,6 +16,8 @@ from taxlots.importers import (
     coinbase_pro,
     coinledger,
     cointracker,
+    cryptocom_app,
+    cryptocom_exchange,
     gemini,
     generic,
     koinly,
@@ -50,6 +52,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     bybit_spot,
     bybit_uta,
     bybit_funding,
+    cryptocom_app,
+    cryptocom_exchange,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

@@ -30,6 +30,8 @@ EXPECTED = {
     "bybit_spot_2024.csv": "bybit-spot",
     "bybit_uta_2024.csv": "bybit-uta",
     "bybit_funding_2024.csv": "bybit-funding",
+    "cryptocom_app_2024.csv": "cryptocom-app",
+    "cryptocom_exchange_2024.csv": "cryptocom-exchange",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
