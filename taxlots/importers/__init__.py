@@ -18,6 +18,7 @@ from taxlots.importers import (
     cointracker,
     cryptocom_app,
     cryptocom_exchange,
+    gateio,
     gemini,
     generic,
     koinly,
@@ -54,6 +55,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     bybit_funding,
     cryptocom_app,
     cryptocom_exchange,
+    gateio,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]
