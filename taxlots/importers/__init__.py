@@ -28,6 +28,8 @@ from taxlots.importers import (
     kucoin,
     okx_funding,
     okx_trades,
+    poloniex_trades,
+    poloniex_transfers,
 )
 from taxlots.importers.base import Context, matches, normalize_header
 
@@ -56,6 +58,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     cryptocom_app,
     cryptocom_exchange,
     gateio,
+    poloniex_trades,
+    poloniex_transfers,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]
