@@ -9,6 +9,8 @@ from taxlots.importers import (
     binance_trades,
     bitfinex,
     bitstamp,
+    bittrex_trades,
+    bittrex_transfers,
     bybit_funding,
     bybit_spot,
     bybit_uta,
@@ -60,6 +62,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     gateio,
     poloniex_trades,
     poloniex_transfers,
+    bittrex_trades,
+    bittrex_transfers,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

@@ -35,6 +35,8 @@ EXPECTED = {
     "gateio_2024.csv": "gateio",
     "poloniex_trades_2024.csv": "poloniex-trades",
     "poloniex_transfers_2024.csv": "poloniex-transfers",
+    "bittrex_trades_2024.csv": "bittrex-trades",
+    "bittrex_transfers_2024.csv": "bittrex-transfers",
 }
 #: Samples ingest cannot decode yet: Gate.io writes UTF-16 LE with a BOM, and the encoding detection that reads
 #: it comes from another branch. These cases are expected to fail until it is merged (strict: then they pass and
