@@ -28,6 +28,7 @@ from taxlots.importers import (
     kraken_ledgers,
     kraken_trades,
     kucoin,
+    nexo,
     okx_funding,
     okx_trades,
     poloniex_trades,
@@ -64,6 +65,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     poloniex_transfers,
     bittrex_trades,
     bittrex_transfers,
+    nexo,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]
