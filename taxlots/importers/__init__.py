@@ -11,6 +11,8 @@ from taxlots.importers import (
     bitstamp,
     bittrex_trades,
     bittrex_transfers,
+    blockfi,
+    blockfi_trades,
     bybit_funding,
     bybit_spot,
     bybit_uta,
@@ -66,6 +68,8 @@ IMPORTERS: tuple[ModuleType, ...] = (
     bittrex_trades,
     bittrex_transfers,
     nexo,
+    blockfi,
+    blockfi_trades,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

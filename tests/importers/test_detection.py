@@ -38,6 +38,8 @@ EXPECTED = {
     "bittrex_trades_2024.csv": "bittrex-trades",
     "bittrex_transfers_2024.csv": "bittrex-transfers",
     "nexo_2024.csv": "nexo",
+    "blockfi_2024.csv": "blockfi",
+    "blockfi_trades_2024.csv": "blockfi-trades",
 }
 #: Samples ingest cannot decode yet: Gate.io writes UTF-16 LE with a BOM, and the encoding detection that reads
 #: it comes from another branch. These cases are expected to fail until it is merged (strict: then they pass and
