@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._legs import PRODUCT_SCALE, exact_product
 from taxlots.importers.base import Context
 
 NAME = "blockfi"
@@ -40,11 +41,6 @@ _SKIPS = {
 }
 _KNOWN = "Deposit, Wire Deposit, ACH Deposit, Crypto Transfer, Withdrawal, Wire Withdrawal, ACH Withdrawal, Withdrawal Fee, "
 _KNOWN += "Interest Payment, Bonus Payment, Referral Bonus, Trade, BIA Withdraw"
-_SCALE = 18
-
-
-def _decimals(number: pl.Expr) -> pl.Expr:
-    return number.str.extract(r"\.(\d*)$", 1).str.len_chars().fill_null(0)
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -60,8 +56,8 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     kind = typ.replace_strict(_KINDS, default=None, return_dtype=pl.String)
     reason = typ.replace_strict(_SKIPS, default=None, return_dtype=pl.String)
     valued = kind.is_in(["income", "fee"]) & rate.is_not_null() & qty.is_not_null()
-    too_fine = (_decimals(qty) + _decimals(rate)) > _SCALE
-    value = pl.when(valued & ~too_fine).then(ex.plain_decimal(ex.as_decimal(qty) * ex.as_decimal(rate)))
+    product, too_fine = exact_product(qty, rate)
+    value = pl.when(valued).then(product)
     negative = ex.is_negative(pl.col("_amount")).fill_null(False)
     asset = ex.asset_code(pl.col("cryptocurrency"))
     shown = pl.col("transaction type").str.strip_chars()
@@ -80,7 +76,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         pl.when(kind.is_in(["withdrawal", "fee"]) & ~negative & ~ex.is_zero(qty)).then(
             pl.format("a '{}' row should take coins, but Amount is {}", shown, pl.col("_amount"))
         ),
-        pl.when(valued & too_fine).then(pl.format(f"|Amount| x rate ({{}} x {{}}) needs more than {_SCALE} decimals", qty, rate)),
+        pl.when(valued & too_fine).then(
+            pl.format(f"|Amount| x rate ({{}} x {{}}) cannot be computed exactly in {PRODUCT_SCALE} decimals", qty, rate)
+        ),
     )
     unconfirmed = ex.blank_to_null(pl.col("confirmed at")).is_null()
     skip = pl.when(unconfirmed).then(pl.lit("unconfirmed transaction (Confirmed At is blank)")).otherwise(reason)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
 
 NAME = "bybit-uta"
@@ -91,12 +92,6 @@ def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         ),
     )
     return lf.with_columns(_error=errors)
-
-
-def lines_text(line: pl.Expr) -> pl.Expr:
-    """``"line 3"`` or ``"lines 3, 4"`` for a group's lines."""
-    joined = line.sort().cast(pl.String).str.join(", ")
-    return pl.when(line.len() > 1).then(pl.lit("lines ")).otherwise(pl.lit("line ")) + joined
 
 
 def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:

@@ -86,16 +86,14 @@ def _kind(kind: pl.Expr, description: pl.Expr, negative: pl.Expr) -> pl.Expr:
     return pl.when(kind.is_null()).then(fiat).otherwise(mapped)
 
 
-def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
-    """Crypto.com App rows -> unified rows, one event each."""
+def _parse(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Checked numbers, codes, the time and the unified kind of every row."""
     amount, amount_err = ex.checked_number(pl.col("amount"), "Amount")
     to_amount, to_err = ex.checked_number(pl.col("to amount"), "To Amount")
     native, native_err = ex.checked_number(pl.col("native amount"), "Native Amount")
     usd, usd_err = ex.checked_number(pl.col("native amount (in usd)"), "Native Amount (in USD)")
-    ts = ex.local_time(pl.col("timestamp (utc)"), ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"], "UTC")
-    raw_kind = ex.blank_to_null(pl.col("transaction kind"))
     lf = lf.with_columns(
-        _ts=ts,
+        _ts=ex.local_time(pl.col("timestamp (utc)"), ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"], "UTC"),
         _amount=amount,
         _to=to_amount,
         _native=native,
@@ -103,29 +101,37 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         _ccy=ex.asset_code(pl.col("currency")),
         _to_ccy=ex.asset_code(pl.col("to currency")),
         _native_ccy=ex.asset_code(pl.col("native currency")),
-        _raw_kind=raw_kind.str.to_lowercase(),
+        _raw_kind=ex.blank_to_null(pl.col("transaction kind")).str.to_lowercase(),
         _parse_err=ex.join_errors(amount_err, to_err, native_err, usd_err),
     )
-    amount, kind_raw = pl.col("_amount"), pl.col("_raw_kind")
-    negative = ex.is_negative(amount).fill_null(False)
-    lf = lf.with_columns(_kind=_kind(kind_raw, pl.col("transaction description"), negative))
-    kind, ccy, qty = pl.col("_kind"), pl.col("_ccy"), ex.unsigned(amount)
+    negative = ex.is_negative(pl.col("_amount")).fill_null(False)
+    return lf.with_columns(_negative=negative, _kind=_kind(pl.col("_raw_kind"), pl.col("transaction description"), negative))
+
+
+def _sides(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """``_sent``, ``_sent_qty``, ``_received``, ``_received_qty`` from the kind (bound once, used twice)."""
+    kind, kind_raw, ccy, qty = pl.col("_kind"), pl.col("_raw_kind"), pl.col("_ccy"), ex.unsigned(pl.col("_amount"))
     purchase, exchange = kind_raw == "crypto_purchase", (kind == "trade") & (kind_raw != "crypto_purchase")
-    sent_asset = pl.when(exchange).then(ccy).when(purchase).then(pl.col("_native_ccy")).when(kind.is_in(["withdrawal", "spend"])).then(ccy)
-    sent_qty = (
-        pl.when(exchange).then(qty).when(purchase).then(ex.unsigned(pl.col("_native"))).when(kind.is_in(["withdrawal", "spend"])).then(qty)
+    out, into = kind.is_in(["withdrawal", "spend"]), purchase | kind.is_in(["deposit", "income"])
+    return lf.with_columns(
+        _exchange=exchange.fill_null(False),
+        _sent=pl.when(exchange).then(ccy).when(purchase).then(pl.col("_native_ccy")).when(out).then(ccy),
+        _sent_qty=pl.when(exchange).then(qty).when(purchase).then(ex.unsigned(pl.col("_native"))).when(out).then(qty),
+        _received=pl.when(exchange).then(pl.col("_to_ccy")).when(into).then(ccy),
+        _received_qty=pl.when(exchange).then(ex.unsigned(pl.col("_to"))).when(into).then(qty),
     )
-    received_asset = pl.when(exchange).then(pl.col("_to_ccy")).when(purchase | kind.is_in(["deposit", "income"])).then(ccy)
-    received_qty = pl.when(exchange).then(ex.unsigned(pl.col("_to"))).when(purchase | kind.is_in(["deposit", "income"])).then(qty)
+
+
+def _errors() -> pl.Expr:
+    kind, kind_raw, amount, negative = pl.col("_kind"), pl.col("_raw_kind"), pl.col("_amount"), pl.col("_negative")
     shown = pl.col("transaction kind").str.strip_chars()
     inbound = kind.is_in(["deposit", "income"]) & kind_raw.ne_missing("crypto_transfer")
     outbound = kind.is_in(["withdrawal", "spend"]) & kind_raw.ne_missing("crypto_transfer")
-    errors = ex.join_errors(
+    dust = "'{}': a dust conversion lists each coin on its own row and the CRO it became on another; record it by hand"
+    return ex.join_errors(
         ex.timestamp_error(pl.col("timestamp (utc)"), pl.col("_ts"), "Timestamp (UTC)", "a date and time like 2024-01-02 10:11:12"),
         pl.col("_parse_err"),
-        pl.when(kind_raw.is_in(_DUST)).then(
-            pl.format("'{}': a dust conversion lists each coin on its own row and the CRO it became on another; record it by hand", shown)
-        ),
+        pl.when(kind_raw.is_in(_DUST)).then(pl.format(dust, shown)),
         pl.when(kind.is_null() & kind_raw.is_not_null() & ~kind_raw.is_in(_DUST)).then(
             pl.format("unknown Transaction Kind '{}'; taxlots knows the kinds listed in its Crypto.com App importer", shown)
         ),
@@ -135,31 +141,37 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
                 pl.col("transaction description").fill_null(""),
             )
         ),
-        pl.when(ccy.is_null()).then(pl.lit("Currency is blank")),
+        pl.when(pl.col("_ccy").is_null()).then(pl.lit("Currency is blank")),
         pl.when(ex.blank_to_null(pl.col("amount")).is_null()).then(pl.lit("Amount is blank")),
         pl.when(inbound & negative).then(pl.format("a '{}' row should add to the wallet, but Amount is {}", shown, amount)),
         pl.when(outbound & ~negative & ~ex.is_zero(amount)).then(
             pl.format("a '{}' row should take from the wallet, but Amount is {}", shown, amount)
         ),
-        pl.when(exchange & (pl.col("_to_ccy").is_null() | pl.col("_to").is_null())).then(
+        pl.when(pl.col("_exchange") & (pl.col("_to_ccy").is_null() | pl.col("_to").is_null())).then(
             pl.lit("an exchange row needs To Currency and To Amount")
         ),
     )
-    skip = pl.when(kind == "internal").then(pl.format("move inside the Crypto.com App ({})", shown))
-    no_cash = (sent_asset.fill_null("") != "USD") & (received_asset.fill_null("") != "USD")
+
+
+def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """Crypto.com App rows -> unified rows, one event each."""
+    lf = _sides(_parse(lf))
+    kind = pl.col("_kind")
+    skip = pl.when(kind == "internal").then(pl.format("move inside the Crypto.com App ({})", pl.col("transaction kind").str.strip_chars()))
+    no_cash = (pl.col("_sent").fill_null("") != "USD") & (pl.col("_received").fill_null("") != "USD")
     transfer = kind.is_in(["deposit", "withdrawal"])
     return lf.select(
         ex.unified(
             timestamp=pl.col("_ts"),
             wallet=pl.lit(WALLET),
             type=pl.when(kind != "internal").then(kind),
-            sent_asset=sent_asset,
-            sent_qty=sent_qty,
-            received_asset=received_asset,
-            received_qty=received_qty,
+            sent_asset=pl.col("_sent"),
+            sent_qty=pl.col("_sent_qty"),
+            received_asset=pl.col("_received"),
+            received_qty=pl.col("_received_qty"),
             usd_value=pl.when(no_cash & ~transfer).then(ex.unsigned(pl.col("_usd"))),
             note=ex.note(pl.col("transaction description"), pl.col("transaction kind")),
-            error=pl.when(skip.is_null()).then(errors),
+            error=pl.when(skip.is_null()).then(_errors()),
             skip=skip,
             tx_hash=pl.when(transfer).then(ex.blank_to_null(ex.column(ctx, "transaction hash"))),
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._legs import PRODUCT_SCALE, exact_product
 from taxlots.importers.base import Context
 
 NAME = "cryptocom-exchange"
@@ -28,12 +29,6 @@ SIGNATURES = (
 )
 
 WALLET = "Crypto.com Exchange"
-_SCALE = 18  # the product's scale: exact when the factors' decimals add up to at most this
-
-
-def _decimals(number: pl.Expr) -> pl.Expr:
-    """Digits after the point of a plain number string (0 without a point)."""
-    return number.str.extract(r"\.(\d*)$", 1).str.len_chars().fill_null(0)
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -55,8 +50,8 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         _parse_err=ex.join_errors(qty_err, price_err, fee_err),
     )
     q, p, fee = pl.col("_qty"), pl.col("_price"), pl.col("_fee")
-    too_fine = (_decimals(q) + _decimals(p)) > _SCALE
-    lf = lf.with_columns(_value=pl.when(~too_fine).then(ex.plain_decimal(ex.as_decimal(q) * ex.as_decimal(p))))
+    product, too_fine = exact_product(q, p)
+    lf = lf.with_columns(_value=product)
     base, quote, side, value = pl.col("_base"), pl.col("_quote"), pl.col("_side"), pl.col("_value")
     buy, sell = (side == "buy").fill_null(False), (side == "sell").fill_null(False)
     has_fee = fee.is_not_null() & ~ex.is_zero(fee)
@@ -70,7 +65,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         pl.when(base.is_null()).then(pl.format("symbol '{}' is not BASE_QUOTE (BTC_USDT)", pl.col("symbol").fill_null(""))),
         pl.when(q.is_null() | p.is_null()).then(pl.lit("traded_quantity and traded_price are required")),
         pl.when(too_fine & q.is_not_null() & p.is_not_null()).then(
-            pl.format(f"traded_price x traded_quantity ({{}} x {{}}) needs more than {_SCALE} decimals", p, q)
+            pl.format(f"traded_price x traded_quantity ({{}} x {{}}) cannot be computed exactly in {PRODUCT_SCALE} decimals", p, q)
         ),
         pl.when(has_fee & ex.blank_to_null(pl.col("fee_currency")).is_null()).then(pl.lit("fee is given but fee_currency is blank")),
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import polars as pl
 
 from taxlots.importers import _exprs as ex
+from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
 
 NAME = "okx-trades"
@@ -46,12 +47,6 @@ _ID = ("id",)
 def _id_column(ctx: Context) -> pl.Expr:
     """The first column, named ``id`` in OKX's files (its header cell may hold a BOM or be blank)."""
     return ex.blank_to_null(pl.col(ctx.header[0])) if ctx.header[0] in _ID else pl.lit(None, pl.String)
-
-
-def lines_text(line: pl.Expr) -> pl.Expr:
-    """``"line 3"`` or ``"lines 3, 4"`` for a group's lines (an aggregation or a window)."""
-    joined = line.sort().cast(pl.String).str.join(", ")
-    return pl.when(line.len() > 1).then(pl.lit("lines ")).otherwise(pl.lit("line ")) + joined
 
 
 def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:

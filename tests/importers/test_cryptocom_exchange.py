@@ -131,7 +131,7 @@ def test_fee_magnitude_and_errors(tmp_path: Path) -> None:
     assert sorted((d.source.line, d.message) for d in ledger.diagnostics if d.code is Code.BAD_ROW and d.source) == [
         (3, "account_type 'MARGIN' is not supported; taxlots reads SPOT trades"),
         (4, "symbol 'BTCUSDT' is not BASE_QUOTE (BTC_USDT)"),
-        (5, "traded_price x traded_quantity (0.1234567890 x 0.1234567890) needs more than 18 decimals"),
+        (5, "traded_price x traded_quantity (0.1234567890 x 0.1234567890) cannot be computed exactly in 18 decimals"),
         (6, "unknown side 'HOLD'; expected BUY or SELL"),
         (7, "fee is given but fee_currency is blank"),
     ]
