@@ -101,37 +101,53 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
         _fee=ex.as_decimal(pl.col("_fee").fill_null("0")).sum(),
         _ts=pl.col("_ts").min(),
         line=pl.col("line").min(),
-        _lines=pl.col("_group_lines").first(),
     )
+    # Each side is masked before grouping, so the aggregations below stay simple (a filter inside an aggregation
+    # is evaluated group by group, which is slow on a large file); a side with one coin has that coin as its max.
     out, into, paid = pl.col("_cash") < 0, pl.col("_cash") > 0, pl.col("_fee") != 0
+    per_coin = per_coin.with_columns(
+        _out=out,
+        _in=into,
+        _paid=paid,
+        _s=pl.when(out).then(pl.col("_asset")),
+        _sq=pl.when(out).then(-pl.col("_cash")),
+        _r=pl.when(into).then(pl.col("_asset")),
+        _rq=pl.when(into).then(pl.col("_cash")),
+        _fa=pl.when(paid).then(pl.col("_asset")),
+        _fq=pl.when(paid).then(-pl.col("_fee")),
+    )
     groups = per_coin.group_by(_KEYS).agg(
         line=pl.col("line").min(),
         _ts=pl.col("_ts").min(),
-        _n_out=out.sum(),
-        _n_in=into.sum(),
+        _n_out=pl.col("_out").sum(),
+        _n_in=pl.col("_in").sum(),
         _n_coins=pl.len(),
-        _sent=pl.col("_asset").filter(out).first(),
-        _sent_qty=(-pl.col("_cash")).filter(out).first(),
-        _received=pl.col("_asset").filter(into).first(),
-        _received_qty=pl.col("_cash").filter(into).first(),
-        _fee_asset=pl.col("_asset").filter(paid).first(),
-        _fee_qty=(-pl.col("_fee")).filter(paid).first(),
-        _n_fees=paid.sum(),
-        _lines=pl.col("_lines").first(),
+        _sent=pl.col("_s").max(),
+        _sent_qty=pl.col("_sq").max(),
+        _received=pl.col("_r").max(),
+        _received_qty=pl.col("_rq").max(),
+        _fee_asset=pl.col("_fa").max(),
+        _fee_qty=pl.col("_fq").max(),
+        _n_fees=pl.col("_paid").sum(),
     )
     buy = pl.col("_dir") == "buy"
     spelled = pl.when(buy).then(pl.col("_received") + pl.col("_sent")).otherwise(pl.col("_sent") + pl.col("_received"))
     pair = (pl.col("_n_out") == 1) & (pl.col("_n_in") == 1) & (pl.col("_n_coins") == 2)
+    problem = (
+        pl.when(~pair)
+        .then(pl.lit("do not move one coin out and one coin in; a derivatives trade is not read"))
+        .when(spelled != pl.col("_contract"))
+        .then(pl.format("move {} and {}, which do not make the contract", pl.col("_sent"), pl.col("_received")))
+        .when(pl.col("_n_fees") > 1)
+        .then(pl.lit("carry fees in two coins; one row holds one fee"))
+    )
+    groups = groups.with_columns(_problem=problem).cache()
+    # The lines are named only for the groups with a problem (few), not joined onto every trade.
+    lines = legs.join(groups.filter(pl.col("_problem").is_not_null()).select(_KEYS), on=_KEYS, how="semi")
+    lines = lines.group_by(_KEYS).agg(_lines=lines_text(pl.col("line")))
+    groups = groups.join(lines, on=_KEYS, how="left")
     where = pl.format(
         "TRADE rows of {} {} at {} ({})", pl.col("_contract"), pl.col("_dir").str.to_uppercase(), pl.col("_k_time"), pl.col("_lines")
-    )
-    error = (
-        pl.when(~pair)
-        .then(pl.format("{} do not move one coin out and one coin in; a derivatives trade is not read", where))
-        .when(spelled != pl.col("_contract"))
-        .then(pl.format("{} move {} and {}, which do not make the contract", where, pl.col("_sent"), pl.col("_received")))
-        .when(pl.col("_n_fees") > 1)
-        .then(pl.format("{} carry fees in two coins; one row holds one fee", where))
     )
     return groups.select(
         ex.unified(
@@ -146,21 +162,19 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
             fee_asset=pl.when(pl.col("_n_fees") == 1).then(pl.col("_fee_asset")),
             fee_qty=pl.when(pl.col("_n_fees") == 1).then(ex.plain_decimal(pl.col("_fee_qty"))),
             note=pl.format("spot {}", pl.col("_contract")),
-            error=error,
+            error=pl.when(pl.col("_problem").is_not_null()).then(pl.format("{} {}", where, pl.col("_problem"))),
         )
     )
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Bybit UTA log rows -> spot trades (legs combined), skipped transfers, errors for the rest."""
-    rows = _parse(lf, ctx).cache()
+    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
     is_trade = (pl.col("_typ") == "trade").fill_null(False) & pl.col("_contract").is_not_null()
-    legs = rows.filter(is_trade).with_columns(
-        _bad=pl.col("_error").is_not_null().any().over(_KEYS),
-        _group_lines=lines_text(pl.col("line")).over(_KEYS),
-        _group_n=pl.len().over(_KEYS),
-    )
-    legs = legs.cache()
+    # Group keys without nulls, so joins on them match as a window would.
+    legs = rows.filter(is_trade).with_columns(pl.col("_k_time").fill_null(""), pl.col("_dir").fill_null(""))
+    bad_keys = legs.filter(pl.col("_error").is_not_null()).select(_KEYS).unique()
+    bad_groups = legs.join(bad_keys, on=_KEYS, how="semi").group_by(_KEYS).agg(_group_lines=lines_text(pl.col("line")), _group_n=pl.len())
     left_out = pl.when(pl.col("_group_n") > 1).then(pl.format(" (so its trade, {}, was left out)", pl.col("_group_lines")))
     common = {"timestamp": pl.col("_ts"), "wallet": pl.lit(WALLET), "note": ex.note(pl.col("type"), pl.col("contract"))}
     others = rows.filter(~is_trade).select(
@@ -170,7 +184,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             skip=pl.when(pl.col("_error").is_null()).then(pl.lit("move between Bybit accounts")),
         )
     )
-    bad = legs.filter(pl.col("_error").is_not_null()).select(
-        ex.unified(**common, type=pl.lit("trade"), error=pl.col("_error") + left_out.otherwise(pl.lit("")))
+    bad = (
+        legs.filter(pl.col("_error").is_not_null())
+        .join(bad_groups, on=_KEYS, how="left")
+        .select(ex.unified(**common, type=pl.lit("trade"), error=pl.col("_error") + left_out.otherwise(pl.lit(""))))
     )
-    return pl.concat([others, bad, _trades(legs.filter(~pl.col("_bad")))]).sort("line")
+    return pl.concat([others, bad, _trades(legs.join(bad_keys, on=_KEYS, how="anti"))]).sort("line")

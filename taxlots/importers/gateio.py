@@ -93,16 +93,28 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
         .group_by([*_KEYS, "_role", "_asset"])
         .agg(_qty=ex.as_decimal(ex.unsigned(pl.col("_change"))).sum(), _ts=pl.col("_ts").min(), line=pl.col("line").min())
     )
+    # Sides are masked before grouping so the aggregations stay simple (a filter inside an aggregation runs
+    # group by group, which is slow on large files); a side with one currency has that currency as its max.
     side = {r: pl.col("_role") == r for r in ("sent", "received", "fee")}
+    per = per.with_columns(
+        **{f"_is_{r}": is_r for r, is_r in side.items()},
+        **{f"_m_{r}": pl.when(is_r).then(pl.col("_asset")) for r, is_r in side.items()},
+        **{f"_m_{r}_qty": pl.when(is_r).then(pl.col("_qty")) for r, is_r in side.items()},
+        _fill_ts=pl.when(side["received"]).then(pl.col("_ts")),
+    )
     groups = per.group_by(_KEYS).agg(
         line=pl.col("line").min(),
         # the fill, not the order's placement (funds are taken when an order is placed, which may be days earlier)
-        _ts=pl.coalesce(pl.col("_ts").filter(side["received"]).min(), pl.col("_ts").min()),
-        **{f"_n_{r}": is_r.sum() for r, is_r in side.items()},
-        **{f"_{r}": pl.col("_asset").filter(is_r).first() for r, is_r in side.items()},
-        **{f"_{r}_qty": pl.col("_qty").filter(is_r).first() for r, is_r in side.items()},
+        _ts=pl.coalesce(pl.col("_fill_ts").min(), pl.col("_ts").min()),
+        **{f"_n_{r}": pl.col(f"_is_{r}").sum() for r in side},
+        **{f"_{r}": pl.col(f"_m_{r}").max() for r in side},
+        **{f"_{r}_qty": pl.col(f"_m_{r}_qty").max() for r in side},
     )
-    groups = groups.join(legs.group_by(_KEYS).agg(_lines=lines_text(pl.col("line"))), on=_KEYS, how="left")
+    # The lines are named only for the groups with a problem (few), not for every trade.
+    ok = (pl.col("_n_sent") == 1) & (pl.col("_n_received") == 1) & (pl.col("_n_fee") <= 1)
+    problem_keys = groups.filter(~ok).select(_KEYS)
+    lines = legs.join(problem_keys, on=_KEYS, how="semi").group_by(_KEYS).agg(_lines=lines_text(pl.col("line")))
+    groups = groups.join(lines, on=_KEYS, how="left")
     one_each = (pl.col("_n_sent") == 1) & (pl.col("_n_received") == 1)
     what = pl.when(pl.col("_group") == "dust").then(pl.lit("dust swap")).otherwise(pl.lit("order"))
     where = pl.format("{} {} ({})", what, pl.col("_key"), pl.col("_lines"))
@@ -135,12 +147,12 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Gate.io account book rows -> trades (legs joined by action_data), deposits, withdrawals, income."""
-    rows = _parse(lf, ctx).cache()
+    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
     grouped = pl.col("_group").is_not_null() & pl.col("_key").is_not_null()
-    legs = rows.filter(grouped).with_columns(
-        _bad=pl.col("_error").is_not_null().any().over(_KEYS), _n=pl.len().over(_KEYS), _all=lines_text(pl.col("line")).over(_KEYS)
-    )
-    legs = legs.cache()
+    legs = rows.filter(grouped)
+    # Messages name the lines of the few groups with a bad leg; the other groups are combined into trades.
+    bad_keys = legs.filter(pl.col("_error").is_not_null()).select(_KEYS).unique()
+    bad_groups = legs.join(bad_keys, on=_KEYS, how="semi").group_by(_KEYS).agg(_n=pl.len(), _all=lines_text(pl.col("line")))
     kind, asset, qty = pl.col("_kind"), pl.col("_asset"), ex.unsigned(pl.col("_change"))
     inbound = kind.is_in(["deposit", "income"])
     singles = rows.filter(~grouped).select(
@@ -157,7 +169,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         )
     )
     left_out = pl.when(pl.col("_n") > 1).then(pl.format(" (so its trade, {}, was left out)", pl.col("_all"))).otherwise(pl.lit(""))
-    bad = legs.filter(pl.col("_error").is_not_null()).select(
-        ex.unified(timestamp=pl.col("_ts"), wallet=pl.lit(WALLET), type=pl.lit("trade"), error=pl.col("_error") + left_out)
+    bad = (
+        legs.filter(pl.col("_error").is_not_null())
+        .join(bad_groups, on=_KEYS, how="left")
+        .select(ex.unified(timestamp=pl.col("_ts"), wallet=pl.lit(WALLET), type=pl.lit("trade"), error=pl.col("_error") + left_out))
     )
-    return pl.concat([singles, bad, _trades(legs.filter(~pl.col("_bad")))]).sort("line")
+    return pl.concat([singles, bad, _trades(legs.join(bad_keys, on=_KEYS, how="anti"))]).sort("line")

@@ -106,14 +106,14 @@ def _pair_key(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """OKX trading account rows -> one trade per Buy/Sell pair, skipped transfers, and errors."""
-    rows = _parse(lf, ctx).cache()
+    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
     spot = pl.col("_tt") == "spot"
-    # Pair every spot leg, bad ones too: a bad leg then names its partner, which is left out with it.
-    legs = _pair_key(rows.filter(spot)).with_columns(
-        _bad=pl.col("_error").is_not_null().any().over("_key"), _pair_lines=lines_text(pl.col("line")).over("_key")
-    )
-    legs = legs.with_columns(_bad=pl.col("_bad") & pl.col("_key").is_not_null()).cache()
-    left_out = pl.when(pl.col("_bad")).then(pl.format(" (so its trade, {}, was left out)", pl.col("_pair_lines"))).otherwise(pl.lit(""))
+    # Pair every spot leg, bad ones too: a bad leg then names its partner, which is left out with it. Messages
+    # are built for the few bad pairs only (a window naming lines on every row is costly on large files).
+    legs = _pair_key(rows.filter(spot)).cache()
+    bad_keys = legs.filter(pl.col("_error").is_not_null() & pl.col("_key").is_not_null()).select("_key").unique()
+    bad_pairs = legs.join(bad_keys, on="_key", how="semi").group_by("_key").agg(_pair_lines=lines_text(pl.col("line")))
+    left_out = pl.format(" (so its trade, {}, was left out)", pl.col("_pair_lines")).fill_null("")
     common = {"timestamp": pl.col("_ts"), "wallet": pl.lit(WALLET), "note": ex.note(pl.col("trade type"), pl.col("instrument"))}
     others = rows.filter(~spot.fill_null(False)).select(
         ex.unified(
@@ -122,7 +122,11 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             skip=pl.when(pl.col("_error").is_null()).then(pl.lit("transfer between OKX accounts")),
         )
     )
-    bad = legs.filter(pl.col("_error").is_not_null()).select(ex.unified(**common, type=pl.lit("trade"), error=pl.col("_error") + left_out))
+    bad = (
+        legs.filter(pl.col("_error").is_not_null())
+        .join(bad_pairs, on="_key", how="left")
+        .select(ex.unified(**common, type=pl.lit("trade"), error=pl.col("_error") + left_out))
+    )
     orphans = legs.filter(pl.col("_key").is_null() & pl.col("_error").is_null())
     orphans = orphans.with_columns(_lines=lines_text(pl.col("line")).over("_id", "_order"))
     unpaired = orphans.select(
@@ -137,26 +141,37 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             ),
         )
     )
-    good = legs.filter(pl.col("_key").is_not_null() & ~pl.col("_bad"))
+    good = legs.filter(pl.col("_key").is_not_null()).join(bad_keys, on="_key", how="anti")
     return pl.concat([others, bad, _trades(good), unpaired]).sort("line")
 
 
 def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
+    """One trade per pair (exactly one Buy and one Sell leg). Each side is masked before grouping, so the
+    aggregations stay simple (a filter inside an aggregation runs group by group, slow on large files)."""
     buy, sell = pl.col("_side") == "buy", pl.col("_side") == "sell"
     fees = pl.col("_fee").is_not_null()
-    trades = legs.group_by("_key").agg(
-        line=pl.col("line").min(),
-        _ts=pl.col("_ts").min(),
-        _instrument=pl.col("instrument").first(),
-        _received=pl.col("_unit").filter(buy).first(),
-        _received_qty=pl.col("_qty").filter(buy).first(),
-        _sent=pl.col("_unit").filter(sell).first(),
-        _sent_qty=pl.col("_qty").filter(sell).first(),
-        _fee_asset=pl.col("_unit").filter(fees).first(),
-        _fee_qty=pl.col("_fee").filter(fees).first(),
-        _fees=fees.sum(),
-        _lines=lines_text(pl.col("line")),
+    masked = legs.with_columns(
+        _r=pl.when(buy).then(pl.col("_unit")),
+        _rq=pl.when(buy).then(pl.col("_qty")),
+        _s=pl.when(sell).then(pl.col("_unit")),
+        _sq=pl.when(sell).then(pl.col("_qty")),
+        _fa=pl.when(fees).then(pl.col("_unit")),
+        _has_fee=fees,
     )
+    trades = masked.group_by("_key").agg(
+        line=pl.col("line").min(),
+        _last=pl.col("line").max(),
+        _ts=pl.col("_ts").min(),
+        _instrument=pl.col("instrument").min(),
+        _received=pl.col("_r").max(),
+        _received_qty=pl.col("_rq").max(),
+        _sent=pl.col("_s").max(),
+        _sent_qty=pl.col("_sq").max(),
+        _fee_asset=pl.col("_fa").max(),
+        _fee_qty=pl.col("_fee").max(),
+        _fees=pl.col("_has_fee").sum(),
+    )
+    trades = trades.with_columns(_lines=pl.format("lines {}, {}", pl.col("line"), pl.col("_last")))
     two_fees = pl.col("_fees") > 1
     return trades.select(
         ex.unified(
