@@ -218,7 +218,7 @@ def _apply(ctx: typer.Context, proj: Project | None, kwargs: dict[str, Any]) -> 
             if name in kwargs and (source is None or source.name == "DEFAULT"):
                 default = kwargs[name]
                 kwargs[name] = type(default)(value) if isinstance(default, Enum) else value
-    if "inputs" in kwargs and not kwargs["inputs"]:
+    if "inputs" in kwargs and not kwargs["inputs"] and not kwargs.get("formats"):  # detect --formats needs none
         raise typer.BadParameter("give the input files, or run where a taxlots.toml lists them (inputs = [...])", param_hint="INPUT")
 
 

@@ -30,16 +30,41 @@ EXPECTED = {
     "bitfinex_trades_2024.csv": "bitfinex-trades",
     "bitfinex_ledgers_2024.csv": "bitfinex-ledgers",
     "kucoin_trades_2024.csv": "kucoin-trades",
+    "okx_trades_2024.csv": "okx-trades",
+    "okx_funding_2024.csv": "okx-funding",
+    "bybit_spot_2024.csv": "bybit-spot",
+    "bybit_uta_2024.csv": "bybit-uta",
+    "bybit_funding_2024.csv": "bybit-funding",
+    "cryptocom_app_2024.csv": "cryptocom-app",
+    "cryptocom_exchange_2024.csv": "cryptocom-exchange",
+    "gateio_2024.csv": "gateio",
+    "poloniex_trades_2024.csv": "poloniex-trades",
+    "poloniex_transfers_2024.csv": "poloniex-transfers",
+    "bittrex_trades_2024.csv": "bittrex-trades",
+    "bittrex_transfers_2024.csv": "bittrex-transfers",
+    "nexo_2024.csv": "nexo",
+    "blockfi_2024.csv": "blockfi",
+    "blockfi_trades_2024.csv": "blockfi-trades",
 }
+#: Samples ingest cannot decode yet: Gate.io writes UTF-16 LE with a BOM, and the encoding detection that reads
+#: it comes from another branch. These cases are expected to fail until it is merged (strict: then they pass and
+#: this set must be emptied).
+NEEDS_ENCODING = {"gateio_2024.csv"}
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
+CASES = [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="UTF-16 needs ingest's encoding detection"))
+    if p.name in NEEDS_ENCODING
+    else p
+    for p in SAMPLES
+]
 
 
 def test_every_sample_is_listed() -> None:
     assert sorted(p.name for p in SAMPLES) == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
 def test_sample_is_claimed_by_exactly_its_importer(path: Path) -> None:
     sniffed, problem = ingest.sniff(str(path))
     assert problem is None, problem.render() if problem else ""
@@ -48,7 +73,7 @@ def test_sample_is_claimed_by_exactly_its_importer(path: Path) -> None:
     assert [imp.NAME for imp in IMPORTERS if matches(imp, sniffed.header)] == [EXPECTED[path.name]]
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
 def test_sample_imports_without_errors(path: Path) -> None:
     ledger = ingest.load([str(path)])
     assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
@@ -56,7 +81,7 @@ def test_sample_imports_without_errors(path: Path) -> None:
 
 
 def test_all_samples_together() -> None:
-    ledger = ingest.load([str(p) for p in SAMPLES])
+    ledger = ingest.load([str(p) for p in SAMPLES if p.name not in NEEDS_ENCODING])
     assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
     assert sum(r.kept for r in ledger.files) == ledger.frame.height
 

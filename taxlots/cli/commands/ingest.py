@@ -11,6 +11,7 @@ from taxlots import ingest
 from taxlots.cli import options as o
 from taxlots.cli import render
 from taxlots.cli.commands.common import cannot_write, emit_csv
+from taxlots.importers import IMPORTERS
 from taxlots.model.diagnostics import Code, has_errors, sort_key
 
 
@@ -20,9 +21,28 @@ def _span(report: ingest.FileReport) -> str:
     return f"{report.first:%Y-%m-%d} – {report.last:%Y-%m-%d}"
 
 
+FormatsOpt = Annotated[
+    bool, typer.Option("--formats", metavar="", help="List every format taxlots reads: name, title and header signature.")
+]
+
+
+def _formats() -> None:
+    """One row per header variant: importer name, title, and the columns a header must hold."""
+    header = ("Name", "Title", "Signature")
+    rows = [(imp.NAME, imp.TITLE, ",".join(sig)) for imp in IMPORTERS for sig in imp.SIGNATURES]
+    if render.is_terminal():
+        render.table("Known formats", header, rows, Console(highlight=False))
+    else:  # a pipe or a file gets CSV
+        emit_csv(None, [h.lower() for h in header], rows)
+
+
 @o.project_options
-def detect(inputs: o.Inputs = None) -> None:
+def detect(inputs: o.Inputs = None, *, formats: FormatsOpt = False) -> None:
     """Say which export each file is: its format, rows, date range, assets and wallets."""
+    if formats:
+        _formats()
+        if not inputs:
+            return
     ledger = ingest.load([str(p) for p in inputs or ()])
     header = ("File", "Format", "Rows", "Kept", "Duplicates", "Skipped", "Errors", "Dates", "Assets", "Wallets")
     rows = [
