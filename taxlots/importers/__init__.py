@@ -13,6 +13,7 @@ from taxlots.importers import (
     coinbase_pro,
     coinledger,
     cointracker,
+    etherscan,
     gemini,
     generic,
     koinly,
@@ -40,6 +41,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     koinly_simple,
     cointracker,
     coinledger,
+    etherscan,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

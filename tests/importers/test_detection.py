@@ -25,6 +25,9 @@ EXPECTED = {
     "bitstamp_2024.csv": "bitstamp",
     "bitfinex_trades_2024.csv": "bitfinex-trades",
     "kucoin_trades_2024.csv": "kucoin-trades",
+    "etherscan_2024.csv": "etherscan",
+    "etherscan_internal_2024.csv": "etherscan",
+    "etherscan_tokens_2024.csv": "etherscan",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
