@@ -21,6 +21,7 @@ from taxlots.importers import (
     kraken_ledgers,
     kraken_trades,
     kucoin,
+    uphold,
 )
 from taxlots.importers.base import Context, matches, normalize_header
 
@@ -42,6 +43,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     cointracker,
     coinledger,
     etherscan,
+    uphold,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

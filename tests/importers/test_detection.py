@@ -28,6 +28,7 @@ EXPECTED = {
     "etherscan_2024.csv": "etherscan",
     "etherscan_internal_2024.csv": "etherscan",
     "etherscan_tokens_2024.csv": "etherscan",
+    "uphold_2024.csv": "uphold",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
