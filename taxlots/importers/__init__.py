@@ -8,6 +8,7 @@ from taxlots.importers import (
     binance_statement,
     binance_trades,
     bitfinex,
+    bitpanda,
     bitstamp,
     coinbase,
     coinbase_pro,
@@ -44,6 +45,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     coinledger,
     etherscan,
     uphold,
+    bitpanda,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

@@ -29,6 +29,7 @@ EXPECTED = {
     "etherscan_internal_2024.csv": "etherscan",
     "etherscan_tokens_2024.csv": "etherscan",
     "uphold_2024.csv": "uphold",
+    "bitpanda_2024.csv": "bitpanda",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
