@@ -22,6 +22,7 @@ from taxlots.importers import (
     kraken_ledgers,
     kraken_trades,
     kucoin,
+    strike,
     uphold,
 )
 from taxlots.importers.base import Context, matches, normalize_header
@@ -46,6 +47,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     etherscan,
     uphold,
     bitpanda,
+    strike,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

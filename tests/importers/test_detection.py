@@ -30,6 +30,7 @@ EXPECTED = {
     "etherscan_tokens_2024.csv": "etherscan",
     "uphold_2024.csv": "uphold",
     "bitpanda_2024.csv": "bitpanda",
+    "strike_2024.csv": "strike",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
