@@ -10,6 +10,7 @@ from taxlots.importers import (
     bitfinex,
     bitpanda,
     bitstamp,
+    cashapp,
     coinbase,
     coinbase_pro,
     coinledger,
@@ -48,6 +49,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     uphold,
     bitpanda,
     strike,
+    cashapp,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

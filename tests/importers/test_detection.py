@@ -31,6 +31,7 @@ EXPECTED = {
     "uphold_2024.csv": "uphold",
     "bitpanda_2024.csv": "bitpanda",
     "strike_2024.csv": "strike",
+    "cashapp_2024.csv": "cashapp",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
