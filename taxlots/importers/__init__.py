@@ -15,6 +15,7 @@ from taxlots.importers import (
     coinbase_pro,
     coinledger,
     cointracker,
+    cointracking,
     etherscan,
     gemini,
     generic,
@@ -50,6 +51,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     bitpanda,
     strike,
     cashapp,
+    cointracking,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

@@ -32,6 +32,7 @@ EXPECTED = {
     "bitpanda_2024.csv": "bitpanda",
     "strike_2024.csv": "strike",
     "cashapp_2024.csv": "cashapp",
+    "cointracking_2024.csv": "cointracking",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
