@@ -10,11 +10,12 @@ Two layouts, both with repeated column names (a ``Cur.`` after each amount), mat
   Exchange,Group,Date`` (BittyTax's cointracking parser), which has no fee.
 
 CoinTracking writes dates and numbers as the account's settings say. Dates: ``YYYY-MM-DD HH:MM[:SS]``,
-``YYYY/MM/DD HH:MM[:SS]`` or ``DD.MM.YYYY HH:MM[:SS]``; a slashed day-month-year or month-day-year date
-is ambiguous and an error (switch the export to ISO dates). Times are the account's time zone: they are
-read in the run's zone (``--tz``). Numbers: a file whose dates are ``DD.MM.YYYY`` or whose amounts show a
-decimal comma (``0,015``: a comma not followed by exactly three digits) is read with a decimal comma
-(``1.234,5``); otherwise commas are thousands separators.
+``YYYY/MM/DD HH:MM[:SS]`` or ``DD.MM.YYYY HH:MM[:SS]`` (rotki's fixture has ``20.09.2019 13:00:00`` with
+``0.00136700`` amounts); a slashed day-month-year or month-day-year date is ambiguous and an error (switch
+the export to ISO dates). Times are the account's time zone: they are read in the run's zone (``--tz``).
+Numbers: a file whose amounts show a decimal comma (``0,015``: a comma not followed by exactly three
+digits) is read with a decimal comma (``1.234,5``); otherwise commas are thousands separators; a file
+showing both a decimal comma and a decimal point is an error on every row.
 
 Mapping (wallet = ``Exchange``, else "CoinTracking"; id ``cointracking:<Trade ID>`` when the export has
 it, else none):
@@ -94,11 +95,16 @@ def _dash(name: str | None) -> pl.Expr:
 
 
 def _comma_file(lf: pl.LazyFrame, amounts: list[str]) -> pl.LazyFrame:
-    """Add ``_comma``: whether this file writes a decimal comma (German dates, or a comma not before 3 digits)."""
-    german = ex.blank_to_null(pl.col("date")).str.contains(r"^\d{1,2}\.\d{1,2}\.\d{4}").fill_null(False)
-    marks = [_dash(c).str.contains(r"^-?\d+,(\d{1,2}|\d{4,})$|^-?\d{1,3}(\.\d{3})+,\d+$").fill_null(False) for c in amounts]
-    flag = lf.select(_comma=pl.any_horizontal(german, *marks).any())
-    return lf.join(flag, how="cross")
+    """Add ``_comma`` (this file writes a decimal comma) and ``_mixed`` (it writes both kinds).
+
+    Decided from the amounts alone (the date format is a separate setting: ``20.09.2019`` dates come with
+    ``0.00136700`` amounts): a comma not followed by exactly three digits (``0,015``) or after dotted
+    thousands (``1.234,5``) is a decimal comma; a point not followed by exactly three digits is a decimal point.
+    """
+    commas = [_dash(c).str.contains(r"^-?\d+,(\d{1,2}|\d{4,})$|^-?\d{1,3}(\.\d{3})+,\d+$").fill_null(False) for c in amounts]
+    points = [_dash(c).str.contains(r"^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$").fill_null(False) for c in amounts]
+    flags = lf.select(_comma=pl.any_horizontal(*commas).any(), _point=pl.any_horizontal(*points).any())
+    return lf.join(flags.select("_comma", _mixed=pl.col("_comma") & pl.col("_point")), how="cross")
 
 
 def _number(name: str, label: str) -> tuple[pl.Expr, pl.Expr]:
@@ -139,7 +145,10 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     lf = lf.with_columns(
         _ts=ts, _b=buy, _s=sell, _f=fee, _bv=b_val, _sv=s_val, _k=key.replace_strict(KINDS, default=None), _key=key,
         _ba=ex.asset_code(_dash(buy_cur)), _sa=ex.asset_code(_dash(sell_cur)), _fa=ex.asset_code(_dash(fee_cur)),
-        _errs=ex.join_errors(ts_err, buy_err, sell_err, fee_err, b_val_err, s_val_err),
+        _errs=ex.join_errors(
+            pl.when(pl.col("_mixed")).then(pl.lit("the file writes both decimal commas and decimal points; export it again with one")),
+            ts_err, buy_err, sell_err, fee_err, b_val_err, s_val_err,
+        ),
     )  # fmt: skip
     k, shown = pl.col("_k"), pl.col("type").str.strip_chars()
     gets, gives = k.is_in(["trade", "deposit", "income"]), k.is_in(["trade", "withdrawal", "spend", "fee"])

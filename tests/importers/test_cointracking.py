@@ -122,6 +122,28 @@ def test_german_locale_decimal_comma_and_dates(tmp_path: Path) -> None:
     ]
 
 
+def test_dotted_dates_do_not_mean_decimal_commas(tmp_path: Path) -> None:
+    """rotki's CoinTracking fixture: German-style dates with decimal points (and "" for an empty Cur.)."""
+    rows = [
+        '"Withdrawal","-","","0.00136700","ETH","0.0001","ETH","ETH Transaction","","","20.09.2019 13:00:00"',
+        '"Trade","0.05772716","ETH","10.99000000","EUR","0.02","EUR","Coinbase","","","24.08.2019 23:01:59"',
+    ]
+    frame = load(write(tmp_path, SHORT, *rows)).frame.sort("line")
+    assert frame.select("type", "sent_qty", "received_qty", "fee_qty", "timestamp").rows() == [
+        ("withdrawal", "0.00136700", None, "0.0001", ts(2019, 9, 20, 13, 0, 0)),
+        ("trade", "10.99000000", "0.05772716", "0.02", ts(2019, 8, 24, 23, 1, 59)),
+    ]
+
+
+def test_a_file_with_both_decimal_marks_is_an_error(tmp_path: Path) -> None:
+    rows = [
+        '"Deposit","0,5","ETH","-","-","-","-","Kraken","","","2024-01-01 00:00:00"',
+        '"Deposit","0.25","ETH","-","-","-","-","Kraken","","","2024-01-02 00:00:00"',
+    ]
+    message = "the file writes both decimal commas and decimal points; export it again with one"
+    assert errors(load(write(tmp_path, SHORT, *rows))) == [(2, message), (3, message)]
+
+
 def test_english_locale_thousands_commas(tmp_path: Path) -> None:
     path = write(tmp_path, SHORT, '"Trade","1,500","ADA","900.50","USD","-","-","Kraken","","","2024/03/27 09:00:00"')
     assert load(path).frame.select("received_qty", "sent_qty").rows() == [("1500", "900.50")]
