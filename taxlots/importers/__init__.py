@@ -14,6 +14,7 @@ from taxlots.importers import (
     coinbase,
     coinbase_pro,
     coinledger,
+    coinledger_export,
     cointracker,
     cointracking,
     etherscan,
@@ -52,6 +53,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     strike,
     cashapp,
     cointracking,
+    coinledger_export,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

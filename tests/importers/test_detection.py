@@ -33,6 +33,7 @@ EXPECTED = {
     "strike_2024.csv": "strike",
     "cashapp_2024.csv": "cashapp",
     "cointracking_2024.csv": "cointracking",
+    "coinledger_export_2024.csv": "coinledger-export",
 }
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
