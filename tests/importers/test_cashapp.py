@@ -106,6 +106,48 @@ def test_bitcoin_sent_or_received_by_cashtag(tmp_path: Path) -> None:
     ]
 
 
+KNOWN = (
+    "Bitcoin Buy, Bitcoin Sale, Bitcoin Withdrawal, Bitcoin Boost, Bitcoin Lightning Withdrawal, Bitcoin Deposit, Bitcoin Lightning Deposit"
+)
+BITCOIN_HEADER = "Transaction ID,Date,Transaction Type,Currency,Amount,Fee,Net Amount,Asset Type,Asset Price,Asset Amount\n"
+
+
+def test_bitcoin_transactions_csv(tmp_path: Path) -> None:
+    """The per-year bitcoin CSV: no Status or Notes, the unit inside Asset Amount (rows of BTC-Tracker issue #214)."""
+    rows = [
+        '"vy3oz1","2025-12-30 23:22:22 PST","Bitcoin Buy","USD","-$0.41","$0.00","-$0.41","BTC","$88,341.37","0.00000464 BTC"',
+        '"k2m9qa","2025-10-06 08:52:24 PDT","Bitcoin Withdrawal","USD","$1,252.41","$0.00","$1,252.41","BTC","$125,241.22","0.01 BTC"',
+        '"p8d1xc","2024-12-13 14:40:23 PST",'
+        '"Bitcoin Lightning Withdrawal","USD","$10.13","$0.00","$10.13","BTC","$101,308.58","0.0001 BTC"',
+        '"t5r7wb","2025-08-30 09:38:05 PDT","Bitcoin Sale","USD","$50.00","-$1.49","$48.51","BTC","$107,642.54","0.0004645 BTC"',
+        '"z0c4ne","2024-05-31 18:41:15 PDT","Bitcoin Deposit","USD","-$67.39","$0.00","-$67.39","BTC","$67,397.09","0.001 BTC"',
+        '"h6j2lf","2024-03-30 15:06:06 PDT",'
+        '"Bitcoin Lightning Deposit","USD","-$0.69","$0.00","-$0.69","BTC","$69,776.08","0.00000993 BTC"',
+        '"q3w8er","2025-10-02 14:28:27 PDT","Bitcoin Buy","USD","-$98.15","-$2.00","-$100.15","BTC","$61,071.57","0.00160713 BTC"',
+    ]
+    path = tmp_path / "cash_app_bitcoin_2025.csv"
+    path.write_text(BITCOIN_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    ledger = load(path)
+    assert errors(ledger) == []
+    assert table(ledger) == [
+        (2, ts(2025, 12, 31, 7, 22, 22), "trade", ("USD", D("0.41")), ("BTC", D("0.00000464")), None, None, "cashapp:vy3oz1"),
+        (3, ts(2025, 10, 6, 15, 52, 24), "withdrawal", ("BTC", D("0.01")), None, None, None, "cashapp:k2m9qa"),
+        (4, ts(2024, 12, 13, 22, 40, 23), "withdrawal", ("BTC", D("0.0001")), None, None, None, "cashapp:p8d1xc"),
+        # $50.00 proceeds less the $1.49 fee = the $48.51 Net Amount
+        (5, ts(2025, 8, 30, 16, 38, 5), "trade", ("BTC", D("0.0004645")), ("USD", D("50")), ("USD", D("1.49")), None, "cashapp:t5r7wb"),
+        (6, ts(2024, 6, 1, 1, 41, 15), "deposit", None, ("BTC", D("0.001")), None, None, "cashapp:z0c4ne"),
+        (7, ts(2024, 3, 30, 22, 6, 6), "deposit", None, ("BTC", D("0.00000993")), None, None, "cashapp:h6j2lf"),
+        # $98.15 for the bitcoin + $2.00 fee = the $100.15 Net Amount
+        (8, ts(2025, 10, 2, 21, 28, 27), "trade", ("USD", D("98.15")), ("BTC", D("0.00160713")), ("USD", D("2")), None, "cashapp:q3w8er"),
+    ]
+
+
+def test_asset_amount_in_another_unit_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "cash_app_bitcoin.csv"
+    path.write_text(BITCOIN_HEADER + '"a1","2025-01-01 10:00:00 EST","Bitcoin Deposit","USD","-$1","$0","-$1","BTC","$1","100 SATS"\n')
+    assert errors(load(path)) == [(2, "Asset Amount '100 SATS' is not in the Asset Type 'BTC'")]
+
+
 def test_bad_rows_name_the_line(tmp_path: Path) -> None:
     rows = [
         "2024-01-02 10:00:00 EST,e1,Bitcoin Lending,USD,$1,$0,$1,BTC,$1,0.1,COMPLETE,,,",
@@ -117,7 +159,7 @@ def test_bad_rows_name_the_line(tmp_path: Path) -> None:
     ledger = load(write(tmp_path, *rows))
     expected_date = "a date like '2024-03-04 15:22:10 EST' (a US zone abbreviation)"
     assert errors(ledger) == [
-        (2, "unknown Transaction Type 'Bitcoin Lending'; taxlots knows: Bitcoin Buy, Bitcoin Sale, Bitcoin Withdrawal, Bitcoin Boost"),
+        (2, f"unknown Transaction Type 'Bitcoin Lending'; taxlots knows: {KNOWN}"),
         (3, f"Date '2024-01-02 10:00:00 XYZ' is not {expected_date}"),
         (4, "a Bitcoin Buy needs Asset Amount and Asset Type"),
         (5, "Amount '-$1.2.3' is not a number"),
