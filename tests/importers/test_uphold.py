@@ -151,3 +151,20 @@ def test_bad_rows_name_the_line(tmp_path: Path) -> None:
         (8, "unknown Type 'reward'; taxlots knows: in, out, transfer"),
     ]
     assert ledger.frame.height == 0
+
+
+def test_rotki_fixture_rows(tmp_path: Path) -> None:
+    """Rows of rotki's uphold-transaction-history.csv: ``out`` to another currency's network is a trade
+    (with the fee in the origin currency), ``out`` in one currency with no Destination a withdrawal."""
+    rows = [
+        "Tue May 26 2020 18:06:28 GMT+0000,xrp-ledger,314.642101,XRP,0.0000021,BTC,r1,uphold,0.00714216,BTC,completed,out",
+        "Wed May 13 2020 13:30:04 GMT+0000,,24.65,GBP,,,r2,uphold,24.65,GBP,completed,out",
+        "Tue Feb 11 2020 13:13:57 GMT+0000,uphold,0.00331961,BTC,,,r3,credit-card,25,GBP,completed,in",
+    ]
+    frame = load(write(tmp_path, *rows)).frame.sort("line")
+    assert frame.select("type", "sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty").rows() == [
+        # 0.00714216 BTC debited = 0.0071400600 for the XRP + 0.0000021 fee
+        ("trade", "BTC", "0.00714006", "XRP", "314.642101", "BTC", "0.0000021"),
+        ("withdrawal", "GBP", "24.65", None, None, None, None),
+        ("trade", "GBP", "25", "BTC", "0.00331961", None, None),
+    ]
