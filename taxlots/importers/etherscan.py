@@ -64,7 +64,7 @@ SIGNATURES = (_TXNS, _INTERNAL, _TOKENS)
 _VALUE_RE = re.compile(r"^value_(in|out)\((\w+)\)$")
 _FEE_RE = re.compile(r"^txnfee\((\w+)\)$")
 _PRICE_RE = re.compile(r"^historical \$price/(\w+)$")
-_ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]{40}")
+_ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]{40}(?![0-9a-fA-F])")
 _NFT = ("token id", "tokenid")
 
 

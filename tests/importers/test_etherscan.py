@@ -338,3 +338,12 @@ def test_nft_exports_are_not_claimed(header: str) -> None:
 @pytest.mark.parametrize("text", [TXNS_HEADER, INTERNAL_HEADER, TOKENS_HEADER])
 def test_each_header_is_claimed_by_etherscan_alone(text: str) -> None:
     assert [imp.NAME for imp in IMPORTERS if matches(imp, _header(text.replace('"', "")))] == ["etherscan"]
+
+
+def test_a_transaction_hash_in_the_file_name_is_not_an_address(tmp_path: Path) -> None:
+    """Only a 40-digit 0x run is an address: the first 40 digits of a 64-digit hash are not."""
+    body = TOKENS_HEADER + f'"{HASH}","1","1704067200","","{OTHER}","{ME}","7","7","{USDC}","USD Coin","USDC"\n'
+    two = body + f'"{HASH}","2","1704067300","","{ME}","{COINBASE}","1","1","{USDC}","USD Coin","USDC"\n'
+    ledger = load(write(tmp_path, f"tx-{HASH}.csv", two))
+    # the rows settle it: ME is the one address in both rows
+    assert ledger.frame.sort("line").select("wallet", "type").rows() == [(ME, "deposit"), (ME, "withdrawal")]
