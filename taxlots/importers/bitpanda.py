@@ -19,6 +19,7 @@ Mapping (wallet "Bitpanda"; id ``bitpanda:<Transaction ID>``):
   ``transfer`` ``outgoing`` has no documented meaning: an error.
 - ``In/Out`` must fit the type (a ``buy`` is ``outgoing``, ...); anything else is an error, as is an
   unknown type.
+- ``Address`` (when the export has it) -> ``address`` of a crypto deposit or withdrawal.
 - Asset classes other than ``Cryptocurrency`` and ``Fiat`` (``Metal``, ``Stock``, ``ETF``, ``Commodity``)
   are skipped and counted: they are not digital assets.
 
@@ -136,6 +137,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             usd_value=pl.when(income & (fiat == "USD")).then(fiat_q),
             id=pl.lit("bitpanda:") + ex.blank_to_null(pl.col("transaction id")),
             note=note,
+            address=pl.when(typ.is_in(["deposit", "withdrawal"]) & ~fiat_class).then(
+                ex.blank_to_null(ex.column(ctx, "address")).replace("-", None)
+            ),
             error=pl.col("_err"),
             skip=pl.col("_skip"),
         )

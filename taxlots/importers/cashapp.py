@@ -40,7 +40,7 @@ from taxlots.importers import _exprs as ex
 from taxlots.importers.base import Context
 
 NAME = "cashapp"
-TITLE = "Cash App activity CSV"
+TITLE = "Cash App activity or bitcoin transactions CSV"
 WALLET = "Cash App"
 SIGNATURES = (
     (

@@ -124,3 +124,19 @@ def test_bad_rows_name_the_line(tmp_path: Path) -> None:
         (8, "Asset class is blank"),
     ]
     assert ledger.frame.height == 0
+
+
+def test_address_column_of_newer_exports(tmp_path: Path) -> None:
+    """Headers with Fee percent, Tax Fiat, Address and Comment (seen in a public test suite's Bitpanda rows)."""
+    header = HEADER16.replace('Fee,"Fee asset",', 'Fee,"Fee asset","Fee percent",').replace(
+        '"Spread Currency"\n', '"Spread Currency","Tax Fiat",Address,Comment\n'
+    )
+    rows = [
+        "W9,2024-06-01T10:00:00+02:00,withdrawal,outgoing,90.00,EUR,0.03,ETH,3000,EUR,Cryptocurrency,5,0.001,ETH,-,-,-,0.00,0xabc0000000000000000000000000000000000def,",
+        "F9,2024-06-02T10:00:00+02:00,deposit,incoming,100.00,EUR,-,EUR,-,-,Fiat,-,0.00,EUR,-,-,-,0.00,,",
+    ]
+    frame = load(write(tmp_path, *rows, header=header)).frame.sort("line")
+    assert frame.select("type", "sent_qty", "received_qty", "address").rows() == [
+        ("withdrawal", "0.03", None, "0xabc0000000000000000000000000000000000def"),
+        ("deposit", None, "100.00", None),
+    ]
