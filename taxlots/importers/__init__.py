@@ -26,6 +26,7 @@ from taxlots.importers import (
     kraken_trades,
     kucoin,
     strike,
+    strike_monthly,
     uphold,
 )
 from taxlots.importers.base import Context, matches, normalize_header
@@ -54,6 +55,7 @@ IMPORTERS: tuple[ModuleType, ...] = (
     cashapp,
     cointracking,
     coinledger_export,
+    strike_monthly,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

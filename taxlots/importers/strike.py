@@ -7,8 +7,8 @@ show the USD form, some without ``Transaction Hash`` or ``Note``). The fiat is r
 (``Amount <FIAT>``). ``Date & Time (UTC)`` reads ``Jan 15 2024 10:30:00`` (UTC). Amounts are signed (a
 Send's ``Amount BTC`` is negative; purchases' ``Amount USD`` are written negative by some files, positive
 by others): magnitudes are taken, the type gives the direction. Strike does not document the CSV (as
-BittyTax's author notes), so what follows is read from the samples available. The older monthly layout
-(``Transaction ID,Initiated Date (UTC),...,Amount 1,Currency 1,...``) is not read.
+BittyTax's author notes), so what follows is read from the samples available. The older layout
+(``Transaction ID,...,Amount 1,Currency 1,...``) is read by :mod:`taxlots.importers.strike_monthly`.
 
 Mapping (wallet "Strike"; id ``strike:<Reference>``):
 
@@ -36,7 +36,7 @@ NAME = "strike"
 TITLE = "Strike account statement CSV"
 WALLET = "Strike"
 SIGNATURES = (("reference", "date & time (utc)", "transaction type", "amount btc", "fee btc", "btc price", "destination", "description"),)
-_FIAT_RE = re.compile(r"^amount (\w+)$")
+_FIAT_RE = re.compile(r"^amount ([a-z]{3})$")
 _TYPES = {"purchase": "buy", "buy": "buy", "sale": "sell", "sell": "sell", "send": "send", "receive": "receive"}
 _TYPES |= {"deposit": "deposit", "withdrawal": "withdrawal"}
 _KNOWN = "Purchase, Sale, Send, Receive, Deposit, Withdrawal"

@@ -31,6 +31,7 @@ EXPECTED = {
     "uphold_2024.csv": "uphold",
     "bitpanda_2024.csv": "bitpanda",
     "strike_2024.csv": "strike",
+    "strike_monthly_2024.csv": "strike-monthly",
     "cashapp_2024.csv": "cashapp",
     "cointracking_2024.csv": "cointracking",
     "coinledger_export_2024.csv": "coinledger-export",
