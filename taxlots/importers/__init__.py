@@ -10,6 +10,7 @@ from taxlots.importers import (
     binance_trades,
     bitfinex,
     bitfinex_ledgers,
+    bitpanda,
     bitstamp,
     bittrex_trades,
     bittrex_transfers,
@@ -18,15 +19,19 @@ from taxlots.importers import (
     bybit_funding,
     bybit_spot,
     bybit_uta,
+    cashapp,
     coinbase,
     coinbase_pro,
     coinbase_pro_account,
     coinbase_transactions,
     coinbase_transfers,
     coinledger,
+    coinledger_export,
     cointracker,
+    cointracking,
     cryptocom_app,
     cryptocom_exchange,
+    etherscan,
     gateio,
     gemini,
     generic,
@@ -40,6 +45,9 @@ from taxlots.importers import (
     okx_trades,
     poloniex_trades,
     poloniex_transfers,
+    strike,
+    strike_monthly,
+    uphold,
 )
 from taxlots.importers.base import Context, matches, normalize_header
 
@@ -80,6 +88,14 @@ IMPORTERS: tuple[ModuleType, ...] = (
     nexo,
     blockfi,
     blockfi_trades,
+    etherscan,
+    uphold,
+    bitpanda,
+    strike,
+    cashapp,
+    cointracking,
+    coinledger_export,
+    strike_monthly,
 )
 
 __all__ = ["IMPORTERS", "Context", "claimants", "normalize_header"]

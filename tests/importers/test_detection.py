@@ -45,6 +45,16 @@ EXPECTED = {
     "nexo_2024.csv": "nexo",
     "blockfi_2024.csv": "blockfi",
     "blockfi_trades_2024.csv": "blockfi-trades",
+    "etherscan_2024.csv": "etherscan",
+    "etherscan_internal_2024.csv": "etherscan",
+    "etherscan_tokens_2024.csv": "etherscan",
+    "uphold_2024.csv": "uphold",
+    "bitpanda_2024.csv": "bitpanda",
+    "strike_2024.csv": "strike",
+    "strike_monthly_2024.csv": "strike-monthly",
+    "cashapp_2024.csv": "cashapp",
+    "cointracking_2024.csv": "cointracking",
+    "coinledger_export_2024.csv": "coinledger-export",
 }
 #: Samples ingest cannot decode yet: Gate.io writes UTF-16 LE with a BOM, and the encoding detection that reads
 #: it comes from another branch. These cases are expected to fail until it is merged (strict: then they pass and
