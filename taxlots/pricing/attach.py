@@ -150,7 +150,8 @@ def _choose(work: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     its sent side; a fee in a third asset is its own request.
     """
     typ = pl.col("type")
-    need = work.filter(pl.col("_need"))
+    narrow = work.select("_i", "timestamp", "type", "sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty")
+    need = narrow.filter(work["_need"])
     by_received = typ.is_in(["trade", "income", "deposit"])
     side = {
         "asset": pl.when(by_received).then(pl.col("received_asset")).otherwise(pl.col("sent_asset")),
@@ -160,10 +161,10 @@ def _choose(work: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     unpriced_trades = first.filter(pl.col("_value").is_null()).select("_i")
     retry = need.join(unpriced_trades, on="_i", how="semi").filter(typ == "trade")
     second = _price(retry.select("_i", "timestamp", target=pl.lit("value"), asset="sent_asset", qty="sent_qty"), sources)
-    fees = work.filter(pl.col("_fee_need")).select("_i", "timestamp", target=pl.lit("fee"), asset="fee_asset", qty="fee_qty")
+    fees = narrow.filter(work["_fee_need"]).select("_i", "timestamp", target=pl.lit("fee"), asset="fee_asset", qty="fee_qty")
     fee = _price(fees, sources)
     priced = [f.filter(pl.col("_value").is_not_null()) for f in (first, second, fee)]
-    return pl.concat(priced).select("_i", "target", "asset", "_src", "_value").sort("_i", "target")
+    return pl.concat(priced).select("_i", "target", "asset", "_src", "_value")
 
 
 def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
@@ -172,7 +173,8 @@ def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     Each source sees only the requests the sources before it left unpriced. ``_value`` is exact:
     vectorized in 128-bit integers (:func:`exact.product`) where it fits, else in Decimal.
     """
-    requests = requests.sort("timestamp", maintain_order=True)
+    if not requests["timestamp"].is_sorted():  # rows in seq order are in time order already
+        requests = requests.sort("timestamp", maintain_order=True)
     is_usd = pl.col("asset") == CASH
     usd = requests.filter(is_usd).with_columns(_src=pl.lit("export"), _value=pl.col("qty"))
     rest = requests.filter(~is_usd)
@@ -202,9 +204,15 @@ def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
 
 def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """Write the chosen values and sources back, keeping every value the frame already had."""
-    value = chosen.filter(pl.col("target") == "value").select("_i", _val="_value", _vsrc="_src")
-    fee = chosen.filter(pl.col("target") == "fee").select("_i", _fee="_value", _fsrc="_src")
-    joined = work.join(value, on="_i", how="left", maintain_order="left").join(fee, on="_i", how="left", maintain_order="left")
+    blank = (
+        pl.Series(values=[None], dtype=pl.String).extend_constant(None, work.height - 1) if work.height else pl.Series([], dtype=pl.String)
+    )
+    placed = []
+    for target, names in (("value", ("_val", "_vsrc")), ("fee", ("_fee", "_fsrc"))):
+        part = chosen.filter(pl.col("target") == target)
+        index = part["_i"]
+        placed += [blank.clone().scatter(index, part[column]).alias(name) for column, name in zip(("_value", "_src"), names, strict=True)]
+    joined = work.with_columns(placed)  # row _i of work is row _i of the frame
     had = pl.col("usd_value").is_not_null() | pl.col("_usd_side")
     kfee = pl.col("_kfee")
     return joined.with_columns(

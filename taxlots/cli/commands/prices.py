@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,6 +15,7 @@ from taxlots.cli import render
 from taxlots.cli.commands.common import cannot_write
 from taxlots.model.diagnostics import has_errors, sort_key
 from taxlots.pricing import fetch as f
+from taxlots.reports.files import write_atomic, write_csv
 
 prices_app = typer.Typer(
     name="prices",
@@ -60,6 +62,15 @@ def fetch(inputs: o.Inputs, *, output: PriceOut, exchange: ExchangeOpt = "kraken
         raise typer.Exit(1) from None
     render.diagnostics([*diags, *problems], stop_note=False)
     with cannot_write(output):
-        f.write_prices(str(output), rows)
+        write_prices(str(output), rows)
     assets = len({r[1] for r in rows})
     render.err.print(f"Wrote {len(rows)} price(s) for {assets} asset(s) to {output}")
+
+
+def write_prices(output: str, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    """Write the simple price file atomically (``\\n`` line endings, so the same prices give the same bytes)."""
+
+    def write(fh: IO[str]) -> None:
+        write_csv(fh, f.HEADER, rows)
+
+    write_atomic(output, write)
