@@ -40,7 +40,9 @@ TimeframeOpt = Annotated[str, typer.Option("--timeframe", help="Candle length: 1
 @prices_app.command("fetch")
 def fetch(inputs: o.Inputs, *, output: PriceOut, exchange: ExchangeOpt = "kraken", timeframe: TimeframeOpt = "1h") -> None:
     """Download the prices the inputs need (ASSET/USD candles, else ASSET/USDT) into a price file for --prices."""
-    names = [str(p) for p in inputs]
+    names = [str(p) for p in inputs or ()]
+    if not names:
+        raise typer.BadParameter("give the ledger or export files to fetch prices for", param_hint="INPUT")
     try:
         f.timeframe_seconds(timeframe)
         f.check_output(str(output), names)
