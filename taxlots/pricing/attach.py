@@ -87,7 +87,7 @@ def attach_prices(
     work = mark_needs(frame)
     chosen = _choose(work, sources)
     out = _apply(work, chosen)
-    unpriced = _unpriced(work, chosen)
+    unpriced = _unpriced(out)
     diags += _peg_warnings(work, chosen) + _missing(unpriced)
     report = PriceReport(
         filled=_counts(chosen, "value"),
@@ -203,29 +203,28 @@ def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
 
 
 def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
-    """Write the chosen values and sources back, keeping every value the frame already had."""
-    blank = (
-        pl.Series(values=[None], dtype=pl.String).extend_constant(None, work.height - 1) if work.height else pl.Series([], dtype=pl.String)
-    )
-    placed = []
-    for target, names in (("value", ("_val", "_vsrc")), ("fee", ("_fee", "_fsrc"))):
-        part = chosen.filter(pl.col("target") == target)
-        index = part["_i"]
-        placed += [blank.clone().scatter(index, part[column]).alias(name) for column, name in zip(("_value", "_src"), names, strict=True)]
-    joined = work.with_columns(placed)  # row _i of work is row _i of the frame
+    """Write the chosen values and sources back, keeping every value the frame already had.
+
+    Chosen values exist only where the frame had none, so they are scattered by row index (row ``_i`` of
+    ``work`` is row ``_i`` of the frame) into copies of the columns, with no million-row join.
+    """
     had = pl.col("usd_value").is_not_null() | pl.col("_usd_side")
     kfee = pl.col("_kfee")
-    return joined.with_columns(
-        usd_value=pl.coalesce("usd_value", "_val"),
-        price_source=pl.coalesce("price_source", pl.when(had).then(pl.lit("export")), "_vsrc"),
-        fee_usd=pl.coalesce("fee_usd", pl.when(kfee).then(pl.lit("0")), "_fee"),
+    base = work.with_columns(
+        price_source=pl.coalesce("price_source", pl.when(had).then(pl.lit("export"))),
+        fee_usd=pl.coalesce("fee_usd", pl.when(kfee).then(pl.lit("0"))),
         fee_source=pl.coalesce(
             "fee_source",
             pl.when(pl.col("fee_usd").is_not_null()).then(pl.lit("export")),
             pl.when(kfee).then(pl.lit(NOT_PROPERTY_SOURCE)),
-            "_fsrc",
         ),
     )
+    placed = []
+    for target, (value, source) in (("value", ("usd_value", "price_source")), ("fee", ("fee_usd", "fee_source"))):
+        part = chosen.filter(pl.col("target") == target)
+        placed.append(base[value].clone().scatter(part["_i"], part["_value"]))
+        placed.append(base[source].clone().scatter(part["_i"], part["_src"]))
+    return base.with_columns(placed)
 
 
 def _counts(chosen: pl.DataFrame, target: str, extra: int = 0) -> dict[str, int]:
@@ -235,17 +234,19 @@ def _counts(chosen: pl.DataFrame, target: str, extra: int = 0) -> dict[str, int]
     return counts
 
 
-def _unpriced(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
-    """Each still unpriced (row, target): ``_i, asset, timestamp, file, line, importer`` (a trade under its received asset)."""
-    rows = work.select(
-        "_i", "type", "timestamp", "file", "line", "importer", "sent_asset", "received_asset", "fee_asset", "_need", "_fee_need"
+def _unpriced(out: pl.DataFrame) -> pl.DataFrame:
+    """Each still unpriced (row, target): ``_i, asset, timestamp, file, line, importer`` (a trade under its received asset).
+
+    ``out`` is :func:`_apply`'s frame, with every value this step found filled in.
+    """
+    value = pl.col("_need") & pl.col("usd_value").is_null()
+    fee = pl.col("_fee_need") & pl.col("fee_usd").is_null()
+    rows = out.filter(value | fee).select(
+        "_i", "type", "timestamp", "file", "line", "importer", "sent_asset", "received_asset", "fee_asset", _v=value, _f=fee
     )
-    got = chosen.select("_i", "target")
-    value = rows.filter(pl.col("_need")).join(got.filter(pl.col("target") == "value"), on="_i", how="anti")
-    fee = rows.filter(pl.col("_fee_need")).join(got.filter(pl.col("target") == "fee"), on="_i", how="anti")
     by_side = pl.when(pl.col("type").is_in(["trade", "income", "deposit"])).then(pl.col("received_asset")).otherwise(pl.col("sent_asset"))
     cols = ("_i", "timestamp", "file", "line", "importer")
-    return pl.concat([value.select(*cols, asset=by_side), fee.select(*cols, asset="fee_asset")]).sort("_i")
+    return pl.concat([rows.filter("_v").select(*cols, asset=by_side), rows.filter("_f").select(*cols, asset="fee_asset")]).sort("_i")
 
 
 def _day_runs(rows: pl.DataFrame) -> pl.DataFrame:
