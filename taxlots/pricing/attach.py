@@ -87,7 +87,7 @@ def attach_prices(
     work = mark_needs(frame)
     chosen = _choose(work, sources)
     out = _apply(work, chosen)
-    unpriced = _unpriced(work, chosen)
+    unpriced = _unpriced(out)
     diags += _peg_warnings(work, chosen) + _missing(unpriced)
     report = PriceReport(
         filled=_counts(chosen, "value"),
@@ -151,7 +151,8 @@ def _choose(work: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     its sent side; a fee in a third asset is its own request.
     """
     typ = pl.col("type")
-    need = work.filter(pl.col("_need"))
+    narrow = work.select("_i", "timestamp", "type", "sent_asset", "sent_qty", "received_asset", "received_qty", "fee_asset", "fee_qty")
+    need = narrow.filter(work["_need"])
     by_received = typ.is_in(["trade", "income", "deposit"])
     side = {
         "asset": pl.when(by_received).then(pl.col("received_asset")).otherwise(pl.col("sent_asset")),
@@ -161,10 +162,10 @@ def _choose(work: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     unpriced_trades = first.filter(pl.col("_value").is_null()).select("_i")
     retry = need.join(unpriced_trades, on="_i", how="semi").filter(typ == "trade")
     second = _price(retry.select("_i", "timestamp", target=pl.lit("value"), asset="sent_asset", qty="sent_qty"), sources)
-    fees = work.filter(pl.col("_fee_need")).select("_i", "timestamp", target=pl.lit("fee"), asset="fee_asset", qty="fee_qty")
+    fees = narrow.filter(work["_fee_need"]).select("_i", "timestamp", target=pl.lit("fee"), asset="fee_asset", qty="fee_qty")
     fee = _price(fees, sources)
     priced = [f.filter(pl.col("_value").is_not_null()) for f in (first, second, fee)]
-    return pl.concat(priced).select("_i", "target", "asset", "_src", "_value").sort("_i", "target")
+    return pl.concat(priced).select("_i", "target", "asset", "_src", "_value")
 
 
 def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
@@ -173,7 +174,8 @@ def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
     Each source sees only the requests the sources before it left unpriced. ``_value`` is exact:
     vectorized in 128-bit integers (:func:`exact.product`) where it fits, else in Decimal.
     """
-    requests = requests.sort("timestamp", maintain_order=True)
+    if not requests["timestamp"].is_sorted():  # rows in seq order are in time order already
+        requests = requests.sort("timestamp", maintain_order=True)
     is_usd = pl.col("asset") == CASH
     usd = requests.filter(is_usd).with_columns(_src=pl.lit("export"), _value=pl.col("qty"))
     rest = requests.filter(~is_usd)
@@ -202,23 +204,28 @@ def _price(requests: pl.DataFrame, sources: _Sources) -> pl.DataFrame:
 
 
 def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
-    """Write the chosen values and sources back, keeping every value the frame already had."""
-    value = chosen.filter(pl.col("target") == "value").select("_i", _val="_value", _vsrc="_src")
-    fee = chosen.filter(pl.col("target") == "fee").select("_i", _fee="_value", _fsrc="_src")
-    joined = work.join(value, on="_i", how="left", maintain_order="left").join(fee, on="_i", how="left", maintain_order="left")
+    """Write the chosen values and sources back, keeping every value the frame already had.
+
+    Chosen values exist only where the frame had none, so they are scattered by row index (row ``_i`` of
+    ``work`` is row ``_i`` of the frame) into copies of the columns, with no million-row join.
+    """
     had = pl.col("usd_value").is_not_null() | pl.col("_usd_side")
     kfee = pl.col("_kfee")
-    return joined.with_columns(
-        usd_value=pl.coalesce("usd_value", "_val"),
-        price_source=pl.coalesce("price_source", pl.when(had).then(pl.lit("export")), "_vsrc"),
-        fee_usd=pl.coalesce("fee_usd", pl.when(kfee).then(pl.lit("0")), "_fee"),
+    base = work.with_columns(
+        price_source=pl.coalesce("price_source", pl.when(had).then(pl.lit("export"))),
+        fee_usd=pl.coalesce("fee_usd", pl.when(kfee).then(pl.lit("0"))),
         fee_source=pl.coalesce(
             "fee_source",
             pl.when(pl.col("fee_usd").is_not_null()).then(pl.lit("export")),
             pl.when(kfee).then(pl.lit(NOT_PROPERTY_SOURCE)),
-            "_fsrc",
         ),
     )
+    placed = []
+    for target, (value, source) in (("value", ("usd_value", "price_source")), ("fee", ("fee_usd", "fee_source"))):
+        part = chosen.filter(pl.col("target") == target)
+        placed.append(base[value].clone().scatter(part["_i"], part["_value"]))
+        placed.append(base[source].clone().scatter(part["_i"], part["_src"]))
+    return base.with_columns(placed)
 
 
 def _counts(chosen: pl.DataFrame, target: str, extra: int = 0) -> dict[str, int]:
@@ -228,17 +235,19 @@ def _counts(chosen: pl.DataFrame, target: str, extra: int = 0) -> dict[str, int]
     return counts
 
 
-def _unpriced(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
-    """Each still unpriced (row, target): ``_i, asset, timestamp, file, line, importer`` (a trade under its received asset)."""
-    rows = work.select(
-        "_i", "type", "timestamp", "file", "line", "importer", "sent_asset", "received_asset", "fee_asset", "_need", "_fee_need"
+def _unpriced(out: pl.DataFrame) -> pl.DataFrame:
+    """Each still unpriced (row, target): ``_i, asset, timestamp, file, line, importer`` (a trade under its received asset).
+
+    ``out`` is :func:`_apply`'s frame, with every value this step found filled in.
+    """
+    value = pl.col("_need") & pl.col("usd_value").is_null()
+    fee = pl.col("_fee_need") & pl.col("fee_usd").is_null()
+    rows = out.filter(value | fee).select(
+        "_i", "type", "timestamp", "file", "line", "importer", "sent_asset", "received_asset", "fee_asset", _v=value, _f=fee
     )
-    got = chosen.select("_i", "target")
-    value = rows.filter(pl.col("_need")).join(got.filter(pl.col("target") == "value"), on="_i", how="anti")
-    fee = rows.filter(pl.col("_fee_need")).join(got.filter(pl.col("target") == "fee"), on="_i", how="anti")
     by_side = pl.when(pl.col("type").is_in(["trade", "income", "deposit"])).then(pl.col("received_asset")).otherwise(pl.col("sent_asset"))
     cols = ("_i", "timestamp", "file", "line", "importer")
-    return pl.concat([value.select(*cols, asset=by_side), fee.select(*cols, asset="fee_asset")]).sort("_i")
+    return pl.concat([rows.filter("_v").select(*cols, asset=by_side), rows.filter("_f").select(*cols, asset="fee_asset")]).sort("_i")
 
 
 def _day_runs(rows: pl.DataFrame) -> pl.DataFrame:

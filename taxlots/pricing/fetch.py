@@ -28,7 +28,6 @@ from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.ledger import CASH
 from taxlots.model.money import decimal_context, plain
 from taxlots.pricing.attach import NOT_PROPERTY, mark_needs
-from taxlots.reports.files import atomic_path, write_csv
 
 HEADER = ("timestamp", "asset", "usd_price", "source")
 INSTALL = "pip install 'taxlots[fetch]'"
@@ -204,9 +203,3 @@ def check_output(output: str, inputs: Iterable[str]) -> None:
     for path in inputs:
         if Path(path).resolve() == target:
             raise FetchError(f"refusing to overwrite the input {path}; choose another --output")
-
-
-def write_prices(output: str, rows: Iterable[tuple[str, str, str, str]]) -> None:
-    """Write the simple price file atomically (``\\n`` line endings, so the same prices give the same bytes)."""
-    with atomic_path(output) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, HEADER, rows)

@@ -160,27 +160,33 @@ def _finish(
     *,
     asset: pl.Expr,
     stamp: pl.Expr,
-    stamp_error: pl.Expr,
-    price_raw: pl.Expr,
+    stamp_raw: str,
+    expected: str,
+    price_raw: str,
     label: str,
     rank: int,
     order: int,
 ) -> tuple[pl.DataFrame, list[Diagnostic]]:
-    """Validate the parsed columns; return the good rows and one diagnostic per bad row (blank lines counted)."""
+    """Validate the parsed columns; return the good rows and one diagnostic per bad row (blank lines counted).
+
+    Each parsed value is bound to a column once (``with_columns``) before the checks read it.
+    """
     cells = [c for c in raw.columns if c != "line"]
     blank = pl.all_horizontal([ex.blank_to_null(pl.col(c)).is_null() for c in cells])
-    price, price_error = ex.checked_number(price_raw, label)
-    negative = pl.when(price.is_not_null() & ex.is_negative(price)).then(pl.format(f"{label} '{{}}' is negative", price))
-    zero = pl.when(price.is_not_null() & ex.is_zero(price)).then(pl.lit(f"{label} is zero (a price must be positive)"))
+    rows = raw.filter(~blank).with_columns(_asset=asset, _stamp=stamp, _pclean=ex.blank_to_null(pl.col(price_raw)))
+    rows = rows.with_columns(_price=pl.when(pl.col("_pclean").str.contains(ex.NUMBER_RE)).then(pl.col("_pclean")))
+    price, clean = pl.col("_price"), pl.col("_pclean")
+    not_number = pl.when(clean.is_not_null() & price.is_null()).then(pl.format(f"{label} '{{}}' is not a number", clean))
+    negative = pl.when(ex.is_negative(price)).then(pl.format(f"{label} '{{}}' is negative", price))
+    zero = pl.when(ex.is_zero(price)).then(pl.lit(f"{label} is zero (a price must be positive)"))
     too_big = price.is_not_null() & ex.as_decimal(ex.unsigned(price)).is_null()
     huge = pl.when(too_big).then(pl.format(f"{label} '{{}}' is out of range (at most 20 digits before the point)", price))
-    blank_price = pl.when(price_raw.is_null() | (ex.blank_to_null(price_raw).is_null())).then(pl.lit(f"{label} is blank"))
-    blank_asset = pl.when(asset.is_null()).then(pl.lit("asset is blank"))
+    blank_price = pl.when(clean.is_null()).then(pl.lit(f"{label} is blank"))
+    blank_asset = pl.when(pl.col("_asset").is_null()).then(pl.lit("asset is blank"))
     extra = pl.when(pl.col("_extra").is_not_null()).then(pl.lit(f"row has more fields than the {len(cells) - 1} expected"))
-    error = ex.join_errors(extra, stamp_error, blank_asset, blank_price, price_error, negative, zero, huge)
-    checked = (
-        raw.with_columns(_blank=blank).filter(~pl.col("_blank")).select("line", asset=asset, timestamp=stamp, price=price, _error=error)
-    )
+    stamp_error = ex.timestamp_error(pl.col(stamp_raw), pl.col("_stamp"), stamp_raw, expected)
+    error = ex.join_errors(extra, stamp_error, blank_asset, blank_price, not_number, negative, zero, huge)
+    checked = rows.select("line", asset="_asset", timestamp="_stamp", price="_price", _error=error)
     bad = checked.filter(pl.col("_error").is_not_null())
     diags = [_file_error(path, line, msg) for line, msg in bad.select("line", "_error").iter_rows()]
     blanks = raw.height - checked.height
@@ -202,15 +208,14 @@ def _finish(
 
 def _read_simple(path: str, order: int, width: int) -> tuple[pl.DataFrame, list[Diagnostic]]:
     raw = _scan(path, SIMPLE_WITH_SOURCE[:width], header=True)
-    stamp = ex.iso_utc(pl.col("timestamp"))
-    stamp_error = ex.timestamp_error(pl.col("timestamp"), stamp, "timestamp", "an ISO 8601 timestamp")
     return _finish(
         path,
         raw,
         asset=ex.asset_code(pl.col("asset")),
-        stamp=stamp,
-        stamp_error=stamp_error,
-        price_raw=pl.col("usd_price"),
+        stamp=ex.iso_utc(pl.col("timestamp")),
+        stamp_raw="timestamp",
+        expected="an ISO 8601 timestamp",
+        price_raw="usd_price",
         label="usd_price",
         rank=0,
         order=order,
@@ -233,10 +238,17 @@ def _read_coingecko(spec: PriceSpec, order: int) -> tuple[pl.DataFrame | None, l
     if asset is None:
         return None, [_file_error(path, 1, why, f"name the coin: --prices ASSET={path}")]
     raw = _scan(path, COINGECKO, header=True)
-    stamp = ex.iso_utc(pl.col("snapped_at"))
-    stamp_error = ex.timestamp_error(pl.col("snapped_at"), stamp, "snapped_at", "a timestamp such as 2024-03-01 00:00:00 UTC")
     return _finish(
-        path, raw, asset=pl.lit(asset), stamp=stamp, stamp_error=stamp_error, price_raw=pl.col("price"), label="price", rank=0, order=order
+        path,
+        raw,
+        asset=pl.lit(asset),
+        stamp=ex.iso_utc(pl.col("snapped_at")),
+        stamp_raw="snapped_at",
+        expected="a timestamp such as 2024-03-01 00:00:00 UTC",
+        price_raw="price",
+        label="price",
+        rank=0,
+        order=order,
     )
 
 
@@ -264,14 +276,14 @@ def _read_kraken(spec: PriceSpec, order: int) -> tuple[pl.DataFrame | None, list
     valid = seconds.str.contains(r"^\d{1,12}$")
     closes_at = pl.when(valid).then(seconds).cast(pl.Int64, strict=False).add(minutes * 60).mul(1_000_000)
     stamp = closes_at.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    stamp_error = ex.timestamp_error(pl.col("unix_time"), stamp, "unix_time", "whole seconds since 1970")
     frame, diags = _finish(
         path,
         raw,
         asset=pl.lit(base),
         stamp=stamp,
-        stamp_error=stamp_error,
-        price_raw=pl.col("close"),
+        stamp_raw="unix_time",
+        expected="whole seconds since 1970",
+        price_raw="close",
         label="close",
         rank=0 if quote == "USD" else 1,
         order=order,

@@ -34,6 +34,7 @@ def test_income_is_priced_from_a_file() -> None:
     out, report, diags = attach_prices(frame, price_files=[prices])
     assert diags == []
     assert values(out) == {"i1": ("361.5", "file:p.csv")}  # 3 * 120.5 = 361.5
+    assert frame["usd_value"].to_list() == [None]  # the input frame is not changed
     assert report.filled == {"file:p.csv": 1}
     assert report.unpriced == ()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from taxlots.cli.commands.prices import prices_app
+from taxlots.cli.commands.prices import prices_app, write_prices
 from taxlots.pricing import attach_prices
 from taxlots.pricing import fetch as f
 from tests.pricing._ledger import HEADER, ledger, write
@@ -120,7 +120,7 @@ def test_a_range_without_candles_is_a_warning() -> None:
 def test_the_written_file_prices_the_ledger() -> None:
     frame = ledger(*ROWS[:3])
     rows, _ = f.fetch_prices(frame, fake(), exchange="kraken", timeframe="1d")
-    f.write_prices("prices.csv", rows)
+    write_prices("prices.csv", rows)
     assert Path("prices.csv").read_bytes().startswith(b"timestamp,asset,usd_price,source\n2024-03-05T00:00:00Z,BTC,60000,")
     out, report, _ = attach_prices(frame, price_files=["prices.csv"])
     # i1 at 03-02 10:00: the close at 03-02 00:00 is 120.5 -> 3 * 120.5 = 361.5; i2: 1 * 0.1 (03-03 00:00)

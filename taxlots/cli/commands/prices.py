@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,6 +15,7 @@ from taxlots.cli import render
 from taxlots.cli.commands.common import cannot_write
 from taxlots.model.diagnostics import has_errors, sort_key
 from taxlots.pricing import fetch as f
+from taxlots.reports.files import write_atomic, write_csv
 
 prices_app = typer.Typer(
     name="prices",
@@ -40,6 +42,8 @@ TimeframeOpt = Annotated[str, typer.Option("--timeframe", help="Candle length: 1
 def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = "kraken", timeframe: TimeframeOpt = "1h") -> None:
     """Download the prices the inputs need (ASSET/USD candles, else ASSET/USDT) into a price file for --prices."""
     names = [str(p) for p in inputs or ()]
+    if not names:
+        raise typer.BadParameter("give the ledger or export files to fetch prices for", param_hint="INPUT")
     try:
         f.timeframe_seconds(timeframe)
         f.check_output(str(output), names)
@@ -61,6 +65,15 @@ def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = 
         raise typer.Exit(1) from None
     render.diagnostics([*diags, *problems], stop_note=False)
     with cannot_write(output):
-        f.write_prices(str(output), rows)
+        write_prices(str(output), rows)
     assets = len({r[1] for r in rows})
     render.err.print(f"Wrote {len(rows)} price(s) for {assets} asset(s) to {output}")
+
+
+def write_prices(output: str, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    """Write the simple price file atomically (``\\n`` line endings, so the same prices give the same bytes)."""
+
+    def write(fh: IO[str]) -> None:
+        write_csv(fh, f.HEADER, rows)
+
+    write_atomic(output, write)
