@@ -26,6 +26,7 @@ from taxlots.model.source import SourceRef
 from taxlots.transfers import overrides as ov
 from taxlots.transfers.match import DEFAULT_TOLERANCE, DEFAULT_WINDOW, Reason, Rule, Side, Unmatched, match
 from taxlots.transfers.overrides import Override, Overrides
+from taxlots.transfers.plan import ROW_COLUMNS, Plan, Row, named_ids, resolve
 
 MISSING_BASIS_CHOICES = ("error", "zero")
 ZERO_BASIS = "zero basis (assumed)"
@@ -108,7 +109,7 @@ def link(
     if missing_basis not in MISSING_BASIS_CHOICES:
         raise ValueError(f"missing_basis must be one of {MISSING_BASIS_CHOICES}, not {missing_basis!r}")
     frame = _with_optional(frame)
-    plan = _Plan.resolve(frame, overrides or Overrides())
+    plan = _plan(frame, overrides or Overrides())
     ws, ds, scale = _sides(frame, plan.fixed)
     found = match(ws, ds, scale=scale, window=window, tolerance=tolerance, forbidden=plan.forbidden)
     n = len(found.withdrawal)
@@ -137,97 +138,15 @@ def _with_optional(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(missing) if missing else frame
 
 
-# ---- overrides ------------------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Plan:
-    """The overrides resolved against the ledger: what to force, forbid and declare, and what was wrong."""
-
-    forced: list[tuple[int, int]] = field(default_factory=list)  # (withdrawal seq, deposit seq)
-    forbidden: set[tuple[int, int]] = field(default_factory=set)
-    fixed: set[int] = field(default_factory=set)  # seqs kept out of matching (forced, declared, forbidden alone)
-    declared: list[tuple[int, Override]] = field(default_factory=list)
-    unmatched: list[Unmatched] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @classmethod
-    def resolve(cls, frame: pl.DataFrame, overrides: Overrides) -> _Plan:
-        plan = cls()
-        if not overrides.items:
-            return plan
-        ids = sorted({o.id for o in overrides.items} | {o.with_id for o in overrides.items if o.with_id})
-        cols = ("id", "seq", "type", "wallet", "sent_asset", "sent_qty", "received_asset", "received_qty")
-        found: dict[str, list[tuple[object, ...]]] = {}
-        for row in frame.filter(pl.col("id").is_in(ids)).select(cols).iter_rows():
-            found.setdefault(str(row[0]), []).append(row)
-        claimed: dict[int, SourceRef] = {}
-        for o in overrides.items:
-            plan._apply(o, found, claimed)
-        return plan
-
-    def _bad(self, o: Override, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(code=Code.BAD_OVERRIDE, message=message, source=o.source, hint=hint))
-
-    def _row(self, o: Override, rid: str, found: dict[str, list[tuple[object, ...]]]) -> tuple[object, ...] | None:
-        rows = found.get(rid, [])
-        if not rows:
-            self._bad(o, f"no ledger row has id '{rid}'", "an override names a row by the id column of the ledger `taxlots import` writes")
-        elif len(rows) > 1:
-            self._bad(o, f"id '{rid}' names {len(rows)} ledger rows; it must name one")
-        return rows[0] if len(rows) == 1 else None
-
-    def _claim(self, o: Override, seq: int, rid: str, claimed: dict[int, SourceRef]) -> bool:
-        if seq in claimed:
-            self._bad(o, f"'{rid}' already has an override at {claimed[seq]}")
-            return False
-        claimed[seq] = o.source
-        return True
-
-    def _apply(self, o: Override, found: dict[str, list[tuple[object, ...]]], claimed: dict[int, SourceRef]) -> None:
-        row = self._row(o, o.id, found)
-        other = self._row(o, o.with_id, found) if o.with_id else None
-        if row is None or (o.with_id and other is None):
-            return
-        kind, seq = str(row[2]), int(str(row[1]))
-        if o.kind is ov.Kind.MATCH or (o.kind is ov.Kind.FORBID and other is not None):
-            assert other is not None
-            self._pair(o, row, other, claimed)
-        elif o.kind is ov.Kind.FORBID:
-            if kind not in (Kind.WITHDRAWAL, Kind.DEPOSIT):
-                self._bad(o, f"forbid names a withdrawal or a deposit, but '{o.id}' is a {kind}")
-                return
-            if self._claim(o, seq, o.id, claimed):
-                self.fixed.add(seq)
-                self.unmatched.append(Unmatched(seq=seq, side=kind, reason=Reason.FORBIDDEN, detail=f"forbid at {o.source}"))
-        else:
-            wants = Kind.DEPOSIT if o.kind in ov.DEPOSIT_KINDS else Kind.WITHDRAWAL
-            if kind != wants:
-                self._bad(o, f"{o.kind} applies to a {wants}, but '{o.id}' is a {kind}")
-            elif self._claim(o, seq, o.id, claimed):
-                self.fixed.add(seq)
-                self.declared.append((seq, o))
-                self.unmatched.append(Unmatched(seq=seq, side=kind, reason=Reason.DECLARED, detail=f"{o.kind} at {o.source}"))
-
-    def _pair(self, o: Override, row: tuple[object, ...], other: tuple[object, ...], claimed: dict[int, SourceRef]) -> None:
-        """A match or a forbidden pair: one withdrawal and one deposit (a forbid may name them in either order)."""
-        w, d = (other, row) if o.kind is ov.Kind.FORBID and row[2] == Kind.DEPOSIT else (row, other)
-        if w[2] != Kind.WITHDRAWAL or d[2] != Kind.DEPOSIT:
-            self._bad(o, f"{o.kind} names a withdrawal and a deposit, but '{w[0]}' is a {w[2]} and '{d[0]}' is a {d[2]}")
-            return
-        w_seq, d_seq = int(str(w[1])), int(str(d[1]))
-        if o.kind is ov.Kind.FORBID:
-            self.forbidden.add((w_seq, d_seq))
-            return
-        if w[4] != d[6]:
-            self._bad(o, f"withdrawal '{w[0]}' sends {w[4]} but deposit '{d[0]}' receives {d[6]}")
-        elif w[3] == d[3]:
-            self._bad(o, f"withdrawal '{w[0]}' and deposit '{d[0]}' are both in wallet {w[3]}; a transfer moves between two wallets")
-        elif Decimal(str(d[7])) > Decimal(str(w[5])):
-            self._bad(o, f"deposit '{d[0]}' receives {d[7]} {d[6]}, more than the {w[5]} withdrawal '{w[0]}' sends")
-        elif self._claim(o, w_seq, str(w[0]), claimed) and self._claim(o, d_seq, str(d[0]), claimed):
-            self.forced.append((w_seq, d_seq))
-            self.fixed.update((w_seq, d_seq))
+def _plan(frame: pl.DataFrame, overrides: Overrides) -> Plan:
+    """Look up the rows the overrides name (a filter, not a dict of every id), and resolve the overrides."""
+    if not overrides.items:
+        return Plan()
+    rows: dict[str, list[Row]] = {}
+    for values in frame.filter(pl.col("id").is_in(named_ids(overrides))).select(ROW_COLUMNS).iter_rows():
+        row = Row(*values)
+        rows.setdefault(row.id, []).append(row)
+    return resolve(overrides, rows)
 
 
 def _declare(frame: pl.DataFrame, declared: Sequence[tuple[int, Override]]) -> pl.DataFrame:

@@ -374,3 +374,24 @@ def test_linking_never_changes_the_units_per_asset(tmp_path: Path, events: list[
     out, report, _ = link(frame, missing_basis="zero")
     assert net_by_asset(out) == net_by_asset(frame)
     assert out.height == frame.height - report.pairs.height + out.filter(pl.col("type") == "fee").height
+
+
+def test_quantities_too_long_for_128_bits_stay_exact(tmp_path: Path) -> None:
+    """30 decimals and 10 integer digits need 40 digits, more than polars' decimal holds: the exact fallback is used."""
+    body = "2024-02-01T00:00:00Z,Kraken,withdrawal,BTC,1,,,,,,,W1,\n2024-02-01T01:00:00Z,Coinbase,deposit,,,BTC,1,,,,,D1,\n"
+    frame, _ = load(tmp_path, body)
+    sent, got = "1234567890.000000000000000000000000000002", "1234567890.000000000000000000000000000001"
+    long = frame.with_columns(
+        sent_qty=pl.when(pl.col("id") == "W1").then(pl.lit(sent)), received_qty=pl.when(pl.col("id") == "D1").then(pl.lit(got))
+    )
+    out, report, _ = link(long)
+    assert report.pairs.select("sent", "received").rows() == [(sent, got)]
+    assert out.select("type", "sent_qty", "received_qty").rows() == [("transfer", sent, got)]
+    _, report, _ = link(long.with_columns(sent_qty=pl.when(pl.col("id") == "W1").then(pl.lit(got))), missing_basis="zero")
+    assert report.pairs.height == 1  # equal is fine
+    # one unit of the 30th decimal more than sent: never a pair, however tiny the difference
+    _, report, _ = link(
+        long.with_columns(received_qty=pl.when(pl.col("id") == "D1").then(pl.lit("1234567890.000000000000000000000000000003"))),
+        missing_basis="zero",
+    )
+    assert report.pairs.height == 0

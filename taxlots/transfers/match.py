@@ -225,23 +225,24 @@ def _sweep(
             by_hash.setdefault((ds.asset[di], h), []).append(di)
     win, num, den, tier1 = rules.win, rules.num, rules.den, 1 << 64
     for asset, (wa, wb) in runs_w.items():
-        add, end = runs_d.get(asset, (0, 0))
-        drop = add
+        start, end = runs_d.get(asset, (0, 0))
+        times, stamps, qtys = wt[wa:wb], dt[start:end], wq[wa:wb]
+        # per withdrawal, up front: the deposits timed up to t + win (entered) and before t (left), and the lowest key
+        entered = [bisect_right(stamps, t + win) + start for t in times]
+        left = [bisect_left(stamps, t) + start for t in times]
+        lows = [(q - max(q * num // den, f)) * m for q, f in zip(qtys, wf[wa:wb], strict=True)]
+        add = drop = start
         active: list[int] = []  # keys of the deposits timed in [t, t + win], sorted
-        rows = zip(range(wa, wb), wt[wa:wb], wq[wa:wb], wf[wa:wb], wh[wa:wb], ww[wa:wb], strict=True)
-        for wi, t, q, fee, h, wallet in rows:
-            upto = bisect_right(dt, t + win, add, end)
+        rows = zip(range(wa, wb), times, qtys, wh[wa:wb], ww[wa:wb], entered, left, lows, strict=True)
+        for wi, t, q, h, wallet, upto, gone, low in rows:
             if upto > add:
                 for key in dkey[add:upto]:
                     insort(active, key)
                 add = upto
-            gone = bisect_left(dt, t, drop, upto)
             if gone > drop:
                 for key in dkey[drop:gone]:
                     del active[bisect_left(active, key)]
                 drop = gone
-            allowed = q * num // den
-            low = (q - (fee if fee > allowed else allowed)) * m
             for key in active[bisect_left(active, low) : bisect_left(active, (q + 1) * m)]:
                 di = key % m
                 if dw[di] == wallet or (h is not None and dh[di] is not None):

@@ -197,3 +197,16 @@ def test_toml_unknown_key_and_bad_syntax() -> None:
 def test_empty_file_has_no_overrides() -> None:
     assert parse("", "o.csv") == parse("# nothing yet\n", "o.csv")
     assert parse("", "o.csv")[0].items == ()
+
+
+def test_the_examples_in_docs_overrides_md_read_cleanly() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "overrides.md").read_text()
+    blocks = dict(re.findall(r"```(csv|toml)\n(.*?)```", text, flags=re.S))
+    csv_items, csv_diags = parse(blocks["csv"], "example.csv")
+    toml_items, toml_diags = parse(blocks["toml"], "example.toml")
+    assert csv_diags == [] and toml_diags == []
+    assert len(csv_items.items) == 11 and len(toml_items.items) == 4
+    assert {o.kind for o in csv_items.items} == set(Kind)
