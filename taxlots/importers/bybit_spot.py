@@ -15,6 +15,10 @@ Mapping (wallet ``Bybit``): ``BUY`` sends ``Filled Value`` of the quote and rece
 the base; ``SELL`` the reverse. Both are gross. ``Fees`` is charged in the coin received (the base on a
 buy, the quote on a sell): the unified export names no fee coin, and the classic one names it in the cell.
 ``id`` is ``bybit:<Transaction ID>`` (one per fill).
+
+Overlap: the Unified Trading Account transaction log (:mod:`taxlots.importers.bybit_uta`) lists the same spot
+trades, without ids and with second-precision times where this export has minutes, so taxlots cannot yet
+tell that two rows are one trade. Load one of the two for spot trades, not both.
 """
 
 from __future__ import annotations

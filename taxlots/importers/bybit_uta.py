@@ -18,7 +18,9 @@ Mapping (wallet ``Bybit``):
 - Derivatives (``SETTLEMENT``, ``DELIVERY``, ``LIQUIDATION``, ``TRADE`` rows with ``Action`` ``OPEN``/``CLOSE``)
   and any other type are errors: taxlots does not read derivatives.
 
-The log has no ids: rows are named ``FILE:LINE`` and deduplicated by content across files.
+The log has no ids: rows are named ``FILE:LINE`` and deduplicated by content across files. It lists the
+same spot trades as the spot trade history (:mod:`taxlots.importers.bybit_spot`), which taxlots cannot match
+to these rows yet: load one of the two for spot trades, not both.
 """
 
 from __future__ import annotations

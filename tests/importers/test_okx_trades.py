@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal as D
 from pathlib import Path
+
+import pytest
 
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, okx_trades
@@ -114,3 +117,53 @@ def test_offset_in_time_is_honoured(tmp_path: Path) -> None:
 def test_claimed_by_okx_trades_alone() -> None:
     sniffed, diag = ingest.sniff(str(SAMPLE), IMPORTERS)
     assert diag is None and sniffed is not None and sniffed.importer is okx_trades
+
+
+def _reference(legs: list[dict[str, str]]) -> dict[str, tuple[str, str, str, str]]:
+    """A plainly written pairing: by id when the id has one Buy and one Sell, else by Order id when that has."""
+    by_id: dict[str, list[dict[str, str]]] = {}
+    by_order: dict[str, list[dict[str, str]]] = {}
+    for leg in legs:
+        by_id.setdefault(leg["id"], []).append(leg)
+        by_order.setdefault(leg["order"], []).append(leg)
+
+    def pair(group: list[dict[str, str]]) -> bool:
+        return len(group) == 2 and sorted(g["side"] for g in group) == ["Buy", "Sell"]
+
+    trades: dict[str, tuple[str, str, str, str]] = {}
+    for leg in legs:
+        if pair(by_id[leg["id"]]):
+            key, group = f"okx:{leg['id']}", by_id[leg["id"]]
+        elif pair(by_order[leg["order"]]):
+            key, group = f"okx:order:{leg['order']}", by_order[leg["order"]]
+        else:
+            continue
+        buy = next(g for g in group if g["side"] == "Buy")
+        sell = next(g for g in group if g["side"] == "Sell")
+        trades[key] = (sell["unit"], sell["amount"].lstrip("-"), buy["unit"], buy["amount"])
+    return trades
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pairing_matches_a_plain_reference(tmp_path: Path, seed: int) -> None:
+    """Random legs: pairs sharing an id, pairs sharing only an order, and strays; shuffled. The importer must pair
+    exactly what the reference pairs, and report every other leg."""
+    rng = random.Random(seed)
+    legs: list[dict[str, str]] = []
+    for n in range(40):
+        shape = rng.choice(["id", "id", "order", "stray"])
+        qty, cost = f"0.{rng.randint(1, 999):03d}", str(rng.randint(10, 9999))
+        buy = {"id": f"{n}", "order": f"o{n}", "side": "Buy", "unit": "BTC", "amount": qty}
+        sell = {"id": f"{n}" if shape == "id" else f"{n}s", "order": f"o{n}", "side": "Sell", "unit": "USDT", "amount": f"-{cost}"}
+        legs += [buy] if shape == "stray" else [buy, sell]
+    rng.shuffle(legs)
+    path = tmp_path / "okx.csv"
+    cells = ("{id},{order},2024-05-01 10:00:00,Spot,BTC-USDT,{side},{amount},{unit},0,0,0,0,{amount},1,{unit}\n").format_map
+    body = "".join(cells(g) for g in legs)
+    path.write_text(HEADER + body)
+    ledger = load(path)
+    got = {r[9]: (r[3], r[4], r[5], r[6]) for r in rows(ledger)}
+    expected = {k: (s, D(sq), b, D(bq)) for k, (s, sq, b, bq) in _reference(legs).items()}
+    assert got == expected
+    paired_legs = 2 * len(expected)
+    assert len(bad(ledger)) == len(legs) - paired_legs
