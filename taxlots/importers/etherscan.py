@@ -6,7 +6,8 @@ etherscan parser registers them; the first column was renamed ``Txhash`` -> ``Tr
 
 - transactions: ``Txhash,Blockno,UnixTimestamp,DateTime (UTC),From,To,ContractAddress,Value_IN(ETH),
   Value_OUT(ETH),CurrentValue @ $<price>/Eth,TxnFee(ETH),TxnFee(USD),Historical $Price/Eth,Status,ErrCode,
-  Method``. ``Status`` is blank for a success and ``Error(0)``-like for a failure (``ErrCode`` says why).
+  Method``. ``Status`` is blank for a success and ``Error(0)``-like for a failure (``ErrCode`` says why);
+  another value is an error, not a guess.
 - internal transactions: ``Txhash,Blockno,UnixTimestamp,DateTime (UTC),ParentTxFrom,ParentTxTo,
   ParentTxETH_Value,From,TxTo,ContractAddress,Value_IN(ETH),Value_OUT(ETH),CurrentValue @ ...,
   Historical $Price/Eth,Status,ErrCode,Type``. ``Status`` is ``0`` for a success, ``1`` for a revert.
@@ -100,6 +101,17 @@ def _amount(raw: pl.Expr, label: str) -> tuple[pl.Expr, pl.Expr]:
 
 def _positive(value: pl.Expr) -> pl.Expr:
     return (value.is_not_null() & ~ex.is_zero(value.fill_null("0"))).fill_null(False)
+
+
+#: A normal transaction's Status: blank for a success (``Success``/``0`` accepted too), ``Error(0)`` for a failure.
+_FAILED_RE = r"(?i)^(error.*|fail(ed|ure)?)$"
+_SUCCESS_RE = r"(?i)^(success(ful)?|ok|0)$"
+
+
+def _status_error() -> pl.Expr:
+    status = ex.blank_to_null(pl.col("status"))
+    unknown = status.is_not_null() & ~status.str.contains(_FAILED_RE) & ~status.str.contains(_SUCCESS_RE)
+    return pl.when(unknown).then(pl.format("unknown Status '{}'; expected blank (success) or Error(...) (failed)", status))
 
 
 def _timestamp() -> tuple[pl.Expr, pl.Expr]:
@@ -213,13 +225,13 @@ def _txns(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     ts, ts_err = _timestamp()
     lf = lf.with_columns(
         _from=_address("from"), _to=_address("to"), _in=v_in, _out=v_out, _fee=fee, _price=price, _ts=ts,
-        _errs=ex.join_errors(ts_err, in_err, out_err, fee_err, price_err), _status=ex.blank_to_null(pl.col("status")),
+        _errs=ex.join_errors(ts_err, in_err, out_err, fee_err, price_err, _status_error()), _status=ex.blank_to_null(pl.col("status")),
     )  # fmt: skip
     has_in, has_out = _positive(pl.col("_in")), _positive(pl.col("_out"))
     lf = _owner(lf, ctx, _candidates(has_in, has_out))
     me, frm, to = pl.col("_me"), pl.col("_from"), pl.col("_to")
     mine_out, mine_in = (frm == me).fill_null(False), (to == me).fill_null(False)
-    failed = pl.col("_status").is_not_null()
+    failed = pl.col("_status").str.contains(_FAILED_RE).fill_null(False)
     gas = (mine_out & (failed | mine_in | (~has_in & ~has_out))).fill_null(False)
     deposit, withdrawal = ~gas & has_in & mine_in, ~gas & has_out & mine_out
     paid = _positive(pl.col("_fee"))

@@ -347,3 +347,12 @@ def test_a_transaction_hash_in_the_file_name_is_not_an_address(tmp_path: Path) -
     ledger = load(write(tmp_path, f"tx-{HASH}.csv", two))
     # the rows settle it: ME is the one address in both rows
     assert ledger.frame.sort("line").select("wallet", "type").rows() == [(ME, "deposit"), (ME, "withdrawal")]
+
+
+def test_status_values(tmp_path: Path) -> None:
+    """Blank (or Success) is a success, Error(...) a failure, anything else an error, never a guess."""
+    row = '"0x{h}","1","1704067200","","{me}","{other}","","0","1","0","0.001","1","2500","{status}","",""\n'
+    rows = [row.format(h=str(i) * 64, me=ME, other=OTHER, status=s) for i, s in enumerate(["Success", "Error(1)", "Pending"], start=1)]
+    ledger = load(write(tmp_path, f"export-{ME}.csv", TXNS_HEADER + "".join(rows)))
+    assert ledger.frame.sort("line").select("line", "type", "sent_qty").rows() == [(2, "withdrawal", "1"), (3, "fee", "0.001")]
+    assert errors(ledger) == [(4, "unknown Status 'Pending'; expected blank (success) or Error(...) (failed)")]
