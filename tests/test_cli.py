@@ -80,8 +80,20 @@ def test_specific_identification_with_a_lots_file(tmp_path: Path) -> None:
 
 def test_specific_without_lots_file_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["gains", str(write(tmp_path, LEDGER)), "--method", "specific"])
-    assert result.exit_code == 1
-    assert "--method specific needs --lots FILE" in result.stderr
+    assert result.exit_code == 2  # a usage error, one line, before any file is read
+    assert result.stderr == "error: --method specific needs --lots FILE (disposal_id,lot_id,quantity)\n"
+    assert result.stdout == ""
+
+
+def test_lots_file_without_specific_is_a_usage_error(tmp_path: Path) -> None:
+    lots = tmp_path / "lots.csv"
+    lots.write_text("disposal_id,lot_id,quantity\n")
+    for command in ("gains", "lots"):
+        result = runner.invoke(app, [command, str(write(tmp_path, LEDGER)), "--lots", str(lots)])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "error: --lots is only read with --method specific (the method is fifo); add --method specific or drop --lots\n"
+        )
 
 
 def test_lots_as_of(tmp_path: Path) -> None:
@@ -187,7 +199,8 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     src = write(tmp_path, LEDGER)
     result = runner.invoke(app, ["gains", str(src), "-o", str(tmp_path / "missing" / "gains.csv")])
     assert result.exit_code == 1
-    assert "cannot write: No such file or directory" in result.stderr
+    assert result.stderr == f"{tmp_path / 'missing' / 'gains.csv'}: error cannot write: directory {tmp_path / 'missing'} does not exist\n"
+    assert result.stdout == ""  # checked before the run: no summary, no rows
     assert "Traceback" not in result.output
     imported = runner.invoke(app, ["import", str(src), "-o", str(tmp_path / "missing" / "ledger.csv")])
     assert imported.exit_code == 1

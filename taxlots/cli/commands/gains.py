@@ -9,7 +9,7 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, run_inputs
+from taxlots.cli.commands.common import check_method, check_paths, emit_csv, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports.gains import HEADER, Tally, iter_gain_rows
@@ -31,6 +31,8 @@ def gains(
     allow_shortfalls: o.AllowShortfallsOpt = False,
 ) -> None:
     """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
+    check_method(method, lots)
+    check_paths(inputs, output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls)
     tally = Tally()
     rows = (row.cells() for row in tally.count(iter_gain_rows(run.result.disposals, year)))

@@ -10,7 +10,7 @@ from rich.console import Console
 from taxlots import ingest
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import cannot_write, emit_csv
+from taxlots.cli.commands.common import cannot_write, check_paths, emit_csv
 from taxlots.model.diagnostics import Code, has_errors, sort_key
 
 
@@ -60,6 +60,7 @@ OutLedger = Annotated[
 
 def import_(inputs: o.Inputs, *, output: OutLedger) -> None:
     """Read exchange exports into one unified ledger (duplicates of overlapping exports dropped)."""
+    check_paths(inputs, output)
     ledger = ingest.load([str(p) for p in inputs])
     diags = sorted(ledger.diagnostics, key=sort_key)
     render.diagnostics(diags)
