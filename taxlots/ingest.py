@@ -18,7 +18,7 @@ import csv
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from hashlib import blake2b
 from pathlib import Path
@@ -40,6 +40,10 @@ _SLACK = 8  # extra columns read past the header, to catch rows with too many fi
 _DELIMITERS = (",", ";", "\t")
 _CONTENT = [c for c in LEDGER_COLUMNS if c != "id"]
 OWN_LEDGER_PRIORITY = 1000  # above every importer's PRIORITY
+#: Timestamps outside [EARLIEST, LATEST) are errors (an Excel zero date, a year 9999 placeholder); later than
+#: now is a warning.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +97,21 @@ def _split_line(line: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+#: Column names many tools use: they never tell one format from another, even when only one importer names them.
+_COMMON_NAMES = frozenset(
+    (
+        "date", "time", "timestamp", "amount", "currency", "asset", "coin", "type", "fee", "fees", "price", "quantity", "total",
+        "value", "description", "note", "notes", "id", "status", "side", "pair", "symbol", "market", "wallet", "account", "label",
+        "tag", "balance",
+    )
+)  # fmt: skip
+
+
 def _distinctive(importers: tuple[ModuleType, ...]) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
-    """Per (importer, signature): the columns no other importer's signatures name (what tells the format apart)."""
+    """Per (importer, signature): the columns no other importer's signatures name and that are no common word."""
     out: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
     for imp in importers:
-        others = {c for o in importers if o is not imp for sig in o.SIGNATURES for c in sig}
+        others = {c for o in importers if o is not imp for sig in o.SIGNATURES for c in sig} | _COMMON_NAMES
         for sig in imp.SIGNATURES:
             out[(imp.NAME, sig)] = frozenset(sig) - others
     return out
@@ -112,7 +126,7 @@ def _closeness(header: tuple[str, ...], sig: tuple[str, ...], distinctive: froze
     """
     cells = set(header)
     overall = sum(c in cells for c in sig) / len(sig)
-    unique = sum(c in cells for c in distinctive) / len(distinctive) if distinctive else overall
+    unique = sum(c in cells for c in distinctive) / len(distinctive) if distinctive else 0.0
     if overall < 0.6 or unique < 0.5:
         return None
     return unique, overall
@@ -375,6 +389,17 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
         message = f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)"
         rules.append((ex.is_negative(pl.col(col)), pl.format(message, pl.col(col))))
     rules += [(ex.is_zero(pl.col(col)), pl.lit(f"{col} is zero")) for col in ("sent_qty", "received_qty")]
+    for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
+        value, exact = pl.col(col), ex.as_decimal(pl.col(col))
+        big = f"{col} '{{}}' is out of range (at most 20 digits before the decimal point)"
+        rules.append((value.is_not_null() & exact.is_null(), pl.format(big, value)))
+        tiny = f"{col} '{{}}' is below 1e-18, the smallest amount taxlots keeps"
+        rules.append(((exact == 0) & ~ex.is_zero(value), pl.format(tiny, value)))
+    stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    rules.append(
+        (pl.col("timestamp") < EARLIEST, pl.format(f"timestamp {{}} is before {EARLIEST:%Y-%m-%d}: not a real date of a trade", stamp))
+    )
+    rules.append((pl.col("timestamp") >= LATEST, pl.format(f"timestamp {{}} is after {LATEST.year - 1}: not a real date", stamp)))
     for side in ("sent", "received", "fee"):
         asset, qty = pl.col(f"{side}_asset"), pl.col(f"{side}_qty")
         rules.append((qty.is_not_null() & asset.is_null(), pl.lit(f"{side}_qty is given but {side}_asset is blank")))
@@ -392,6 +417,9 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
     rules.append((is_transfer & (pl.col("to_wallet") == pl.col("wallet")), pl.lit("a transfer's to_wallet is its wallet")))
     other_asset = is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))
     rules.append((other_asset, pl.lit("a transfer receives the asset it sends")))
+    more = is_transfer & (pl.col("received_asset") == pl.col("sent_asset"))
+    more = more & (ex.as_decimal(pl.col("received_qty")) > ex.as_decimal(pl.col("sent_qty")))
+    rules.append((more, pl.format("a transfer receives more ({}) than it sends ({})", pl.col("received_qty"), pl.col("sent_qty"))))
     rules.append((~is_transfer & pl.col("to_wallet").is_not_null(), pl.lit("only a transfer has a to_wallet")))
     return rules
 
@@ -561,7 +589,23 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
     kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
     diags += _row_diagnostics(bad, importer_of) + conflicts
     diags += _fill_reports(reports, allrows, bad, skipped, dropped, kept)
+    diags += _future(kept, datetime.now(UTC))
     return Ledger(frame=kept, files=reports, diagnostics=sorted(diags, key=sort_key))
+
+
+def _future(kept: pl.DataFrame, now: datetime) -> list[Diagnostic]:
+    """One warning per file whose rows are dated after ``now`` (a wrong year or zone, or a placeholder)."""
+    late = kept.filter(pl.col("timestamp") > now).group_by("file").agg(n=pl.len(), line=pl.col("line").min()).sort("file")
+    return [
+        Diagnostic(
+            code=Code.BAD_TIMESTAMP,
+            severity=Severity.WARNING,
+            message=f"{n} row(s) are dated after today (the first on this line)",
+            source=SourceRef(file, line),
+            hint="check the year and the time zone of these rows",
+        )
+        for file, n, line in late.iter_rows()
+    ]
 
 
 def _fill_reports(

@@ -170,6 +170,31 @@ def _text(name: str, path: str, out: Path, forced: str | None) -> tuple[Source |
     return Source(name, str(out), FALLBACK), [warning]
 
 
+def decode(data: bytes, name: str) -> tuple[str | None, list[Diagnostic]]:
+    """Small text files read whole (a lot-selection file): the same detection as for exports, as text.
+
+    Returns:
+        The text (without a byte-order mark) and a warning when it was read as Windows-1252; or None and
+        the error naming the line of the first byte no encoding tried can read.
+    """
+    declared = next((enc for bom, enc in _BOMS if data.startswith(bom)), None) or _utf16_without_bom(data)
+    tried = [declared] if declared else ["utf-8", FALLBACK]
+    for encoding in tried:
+        try:
+            text = data.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError as err:
+            problem = err
+            continue
+        if encoding != FALLBACK:
+            return text, []
+        line = _line_of(data, problem.start)
+        message = f"is not UTF-8 (byte 0x{data[problem.start]:02x} on line {line}); read it as Windows-1252 ({FALLBACK})"
+        return text, [Diagnostic(code=Code.ENCODING, severity=Severity.WARNING, message=message, source=SourceRef(name, line))]
+    line = _line_of(data, problem.start)
+    message = f"byte 0x{data[problem.start]:02x} cannot be read as {tried[-1]}"
+    return None, [_unreadable(name, message, line, hint="save the file as UTF-8")]
+
+
 def _cell_text(value: object) -> str:
     """An XLSX cell as the text a CSV export would hold."""
     if value is None:

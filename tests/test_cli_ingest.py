@@ -16,7 +16,7 @@ runner = CliRunner()
 def content_id(line: str, k: int = 1) -> str:
     """The documented content id of a generic ledger line (every column but id, blank = NUL, joined by 0x1F)."""
     cells = line.split(",")
-    content = [c if c else "\x00" for i, c in enumerate(cells) if i != 11]
+    content = [c if c or i == 12 else "\x00" for i, c in enumerate(cells) if i != 11]  # a blank note is "", not absent
     return f"row-{blake2b(chr(0x1F).join(content).encode(), digest_size=8).hexdigest()}-{k}"
 
 

@@ -44,10 +44,13 @@ def detect(inputs: o.Inputs) -> None:
     else:  # a pipe or a file gets CSV
         emit_csv(None, [h.lower() for h in header], rows)
     unknown = [
-        d for d in ledger.diagnostics if d.code in (Code.UNKNOWN_FORMAT, Code.AMBIGUOUS_FORMAT, Code.MISSING_COLUMN, Code.FILE_UNREADABLE)
+        d
+        for d in ledger.diagnostics
+        if d.code in (Code.UNKNOWN_FORMAT, Code.AMBIGUOUS_FORMAT, Code.MISSING_COLUMN, Code.FILE_UNREADABLE, Code.ENCODING)
     ]
     if unknown:
         render.diagnostics(unknown, stop_note=False)
+    if has_errors(unknown):
         raise typer.Exit(1)
     if any(r.errors for r in ledger.files):
         render.err.print("Some rows cannot be read: [bold]taxlots import[/] lists each with its file and line.")
