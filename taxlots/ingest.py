@@ -478,11 +478,13 @@ def content_ids(rows: pl.DataFrame) -> pl.Series:
     """
     stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
     parts = [(stamp if c == "timestamp" else pl.col(c)).fill_null("\x00") for c in _CONTENT]
-    keyed = rows.select(
-        _key=pl.concat_str(parts, separator="\x1f"), _k=pl.int_range(pl.len()).over(*_CONTENT, "order", order_by="line") + 1
-    )
-    digests = pl.Series("_h", [blake2b(k.encode(), digest_size=8).hexdigest() for k in keyed["_key"].to_list()], pl.String)
-    return keyed.with_columns(digests).select(id=pl.format("row-{}-{}", "_h", "_k"))["id"]
+    keyed = rows.select(_key=pl.concat_str(parts, separator="\x1f"), order="order", line="line").with_row_index("_i")
+    # k is 1 for content seen once in its file (nearly every row); only repeated content needs the window
+    repeated = keyed.filter(pl.struct("_key", "order").is_duplicated())
+    ks = repeated.select("_i", _k=pl.int_range(pl.len()).over("_key", "order", order_by="line") + 1)
+    k = keyed.select("_i").join(ks, on="_i", how="left", maintain_order="left")["_k"].fill_null(1)
+    digests = pl.Series("_h", [blake2b(key.encode(), digest_size=8).hexdigest() for key in keyed["_key"].to_list()], pl.String)
+    return pl.DataFrame([digests, k]).select(id=pl.format("row-{}-{}", "_h", "_k"))["id"]
 
 
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
