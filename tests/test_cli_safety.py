@@ -83,6 +83,14 @@ def test_a_fifo_at_the_output_is_written_directly_never_renamed_over(tmp_path: P
     assert received == [b"hello\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file left beside it
+    link = tmp_path / "stdout"  # like /dev/stdout: a link to a pipe
+    link.symlink_to(fifo)
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    with atomic_path(link) as target, target.open("w") as fh:
+        fh.write("again\n")
+    reader.join(5)
+    assert received == [b"hello\n", b"again\n"] and link.is_symlink() and stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -231,3 +239,19 @@ def test_a_default_run_opens_no_socket(tmp_path: Path, monkeypatch: pytest.Monke
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["gains", str(src)]).stdout == GAINS
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_dev_stdout_as_a_pipe_is_written_through(tmp_path: Path) -> None:
+    # /dev/stdout -> /proc/self/fd/1 -> "pipe:[...]": the link's real path names no file, the link itself works
+    read_end, write_end = os.pipe()
+    link = tmp_path / "stdout"
+    link.symlink_to(f"/proc/self/fd/{write_end}")
+    try:
+        with atomic_path(link) as target, target.open("w") as fh:
+            fh.write("rows\n")
+        os.close(write_end)
+        assert os.read(read_end, 100) == b"rows\n"
+    finally:
+        os.close(read_end)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdout"]

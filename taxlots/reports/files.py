@@ -51,10 +51,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     followed), renamed over it at the end and removed on failure. A target that exists and is not a
     regular file (a device, a pipe) is yielded itself, to be written directly.
     """
-    target = Path(os.path.realpath(path))
-    if target.exists() and not target.is_file():
-        yield target
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)  # follows links: /dev/stdout is a link to a pipe or a tty
+    except FileNotFoundError:
+        special = False
+    if special:
+        yield Path(path)
         return
+    target = Path(os.path.realpath(path))
     mode = _mode_for(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
