@@ -15,16 +15,19 @@ second are legitimate). Rows are then ordered by timestamp, input file order and
 from __future__ import annotations
 
 import csv
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from hashlib import blake2b
 from pathlib import Path
 from sys import intern
 from types import ModuleType
 
 import polars as pl
 
+from taxlots import inputs
 from taxlots.importers import IMPORTERS, Context, claimants, normalize_header
 from taxlots.importers import _exprs as ex
 from taxlots.importers.base import UNIFIED_SCHEMA
@@ -36,6 +39,11 @@ SNIFF_LINES = 20
 _SLACK = 8  # extra columns read past the header, to catch rows with too many fields
 _DELIMITERS = (",", ";", "\t")
 _CONTENT = [c for c in LEDGER_COLUMNS if c != "id"]
+OWN_LEDGER_PRIORITY = 1000  # above every importer's PRIORITY
+#: Timestamps outside [EARLIEST, LATEST) are errors (an Excel zero date, a year 9999 placeholder); later than
+#: now is a warning.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,20 +97,64 @@ def _split_line(line: str) -> list[tuple[str, list[str]]]:
     return out
 
 
-def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sniffed | None, Diagnostic | None]:
+#: Column names many tools use: they never tell one format from another, even when only one importer names them.
+_COMMON_NAMES = frozenset(
+    (
+        "date", "time", "timestamp", "amount", "currency", "asset", "coin", "type", "fee", "fees", "price", "quantity", "total",
+        "value", "description", "note", "notes", "id", "status", "side", "pair", "symbol", "market", "wallet", "account", "label",
+        "tag", "balance",
+    )
+)  # fmt: skip
+
+
+def _distinctive(importers: tuple[ModuleType, ...]) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
+    """Per (importer, signature): the columns no other importer's signatures name and that are no common word."""
+    out: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+    for imp in importers:
+        others = {c for o in importers if o is not imp for sig in o.SIGNATURES for c in sig} | _COMMON_NAMES
+        for sig in imp.SIGNATURES:
+            out[(imp.NAME, sig)] = frozenset(sig) - others
+    return out
+
+
+def _closeness(header: tuple[str, ...], sig: tuple[str, ...], distinctive: frozenset[str]) -> tuple[float, float] | None:
+    """How close a header that no importer claims is to ``sig``: ``(distinctive share, overall share)``, or None.
+
+    A header is taken for a near miss of a format only when it has most of the signature's columns and at
+    least half of the columns that only this format has: a file from another tool that shares a few generic
+    column names (date, amount, currency) is an unknown format, not a broken export of this one.
+    """
+    cells = set(header)
+    overall = sum(c in cells for c in sig) / len(sig)
+    unique = sum(c in cells for c in distinctive) / len(distinctive) if distinctive else 0.0
+    if overall < 0.6 or unique < 0.5:
+        return None
+    return unique, overall
+
+
+def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS, *, name: str | None = None) -> tuple[Sniffed | None, Diagnostic | None]:
     """Find the header row in the first :data:`SNIFF_LINES` lines and the one importer that claims it.
+
+    Args:
+        path: the UTF-8 text to read.
+        importers: the importers to try.
+        name: the file as the user named it, for messages (default ``path``).
 
     Returns:
         ``(sniffed, None)`` on success, else ``(None, diagnostic)``: unknown format (with the header that
         was seen and the formats known), a known format missing columns, or two importers claiming it.
     """
+    name = name or path
     try:
-        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        with open(path, encoding="utf-8-sig", errors="strict", newline="") as fh:
             lines = [fh.readline() for _ in range(SNIFF_LINES)]
     except OSError as err:
-        return None, Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read file: {err.strerror}", source=SourceRef(path, 0))
+        return None, Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read file: {err.strerror}", source=SourceRef(name, 0))
+    except UnicodeDecodeError:  # inputs.prepare has checked the encoding; a caller that skipped it gets a clear error
+        return None, Diagnostic(code=Code.FILE_UNREADABLE, message="is not UTF-8 text", source=SourceRef(name, 0))
     lines = [ln.rstrip("\r\n") for ln in lines if ln]
-    best: tuple[float, int, ModuleType, list[str]] | None = None
+    distinctive = _distinctive(importers)
+    best: tuple[tuple[float, float], int, ModuleType, list[str]] | None = None
     for number, line in enumerate(lines, start=1):
         for sep, cells in _split_line(line):
             header = tuple(normalize_header(c) for c in cells)
@@ -112,7 +164,7 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sni
                 return None, Diagnostic(
                     code=Code.AMBIGUOUS_FORMAT,
                     message=f"header is claimed by more than one importer: {names}",
-                    source=SourceRef(path, number),
+                    source=SourceRef(name, number),
                     hint="please report this file's header so the importers can be told apart",
                 )
             if found:
@@ -120,17 +172,16 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sni
                 return Sniffed(found[0], number, sep, header, raw), None
             for imp in importers:
                 for sig in imp.SIGNATURES:
-                    missing = [c for c in sig if c not in header]
-                    score = 1 - len(missing) / len(sig)
-                    if score >= 0.6 and (best is None or score > best[0]):
-                        best = (score, number, imp, missing)
+                    score = _closeness(header, sig, distinctive[(imp.NAME, sig)])
+                    if score is not None and (best is None or score > best[0]):
+                        best = (score, number, imp, [c for c in sig if c not in header])
     if best is not None:
         _, number, imp, missing = best
         lacks = f"lacks column(s): {', '.join(missing)}" if missing else "is another export of that service, which taxlots does not read"
         return None, Diagnostic(
             code=Code.MISSING_COLUMN,
             message=f"header looks like {imp.TITLE} but {lacks}",
-            source=SourceRef(path, number),
+            source=SourceRef(name, number),
             hint="add the missing column(s) to the header (a blank column is fine)",
         )
     seen = lines[0] if lines else "(empty file)"
@@ -138,7 +189,7 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS) -> tuple[Sni
     return None, Diagnostic(
         code=Code.UNKNOWN_FORMAT,
         message=f"not a format taxlots knows; first line: {seen[:200]!r}",
-        source=SourceRef(path, 1),
+        source=SourceRef(name, 1),
         hint=f"known formats: {known}",
     )
 
@@ -174,7 +225,7 @@ def _scan(path: str, sn: Sniffed, *, slack: bool) -> tuple[pl.LazyFrame, list[st
     return lf, names
 
 
-def _line_checks(path: str, sn: Sniffed) -> pl.LazyFrame | None:
+def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | None]:
     """``line, _skip, _error`` for every physical line, judged on the raw text (one string column, so cheap).
 
     Skips blank lines, repeated header lines and lines of one field (a note such as "No matching records
@@ -209,8 +260,11 @@ def _line_checks(path: str, sn: Sniffed) -> pl.LazyFrame | None:
         _header=squeezed == header_text,
         _fields=fields,
     ).collect()
-    if checked["_odd"].any():
-        return None
+    odd = checked.filter(pl.col("_odd"))["line"]
+    if odd.len() % 2 == 1:  # each such line opens or closes a field spanning lines: the last one never closes
+        return None, int(odd[-1])
+    if odd.len():
+        return None, None
     skip = (
         pl.when(pl.col("_blank")).then(pl.lit("blank line"))
         .when(pl.col("_header")).then(pl.lit("repeated header line"))
@@ -218,7 +272,7 @@ def _line_checks(path: str, sn: Sniffed) -> pl.LazyFrame | None:
     )  # fmt: skip
     wrong = (pl.col("_fields") > most) | (pl.col("_fields") < least)
     error = pl.when(wrong).then(pl.format(f"row has {{}} fields, the header has {most}", pl.col("_fields")))
-    return checked.lazy().select("line", _skip=skip, _error=pl.when(skip.is_null()).then(error))
+    return checked.lazy().select("line", _skip=skip, _error=pl.when(skip.is_null()).then(error)), None
 
 
 def _cell_checks(names: list[str], header: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
@@ -234,26 +288,37 @@ def _cell_checks(names: list[str], header: tuple[str, ...]) -> tuple[pl.Expr, pl
 
 
 def read_file(
-    path: str, order: int, *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS
+    path: str,
+    order: int,
+    *,
+    tz: str = "UTC",
+    importers: tuple[ModuleType, ...] = IMPORTERS,
+    text: str | None = None,
 ) -> tuple[pl.DataFrame | None, FileReport, list[Diagnostic]]:
-    """Read one export into the unified schema (plus ``file``, ``order`` and ``importer`` columns).
+    """Read one export into the unified schema (plus ``file``, ``order``, ``importer`` and provenance columns).
 
     Args:
-        path: the file, as the user named it.
+        path: the file, as the user named it (messages and provenance name it).
         order: its position among the inputs (ties in time keep input order).
-        tz: zone for exports whose timestamps carry no zone and whose format documents none.
+        tz: zone for exports whose timestamps carry none and whose format documents none.
         importers: the importers to detect the format with.
+        text: the UTF-8 text to scan, when it is not ``path`` itself (see :mod:`taxlots.inputs`).
 
     Returns:
         The normalized rows (errors and skips still in them), the file's report, and detection problems.
     """
     report = FileReport(path=path)
-    sn, diag = sniff(path, importers)
+    text = text or path
+    sn, diag = sniff(text, importers, name=path)
     if sn is None:
         return None, report, [diag] if diag else []
     report.importer, report.title, report.header_line = sn.importer.NAME, sn.importer.TITLE, sn.header_line
-    checks = _line_checks(path, sn)
-    lf, names = _scan(path, sn, slack=checks is None)
+    checks, unterminated = _line_checks(text, sn)
+    if unterminated is not None:
+        message = "unterminated quoted field: the quote opened on this line never closes; the file looks truncated"
+        hint = "download the export again (a cut-short download ends inside a field)"
+        return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=message, source=SourceRef(path, unterminated), hint=hint)]
+    lf, names = _scan(text, sn, slack=checks is None)
     if checks is not None:
         lf = lf.join(checks, on="line", how="left", maintain_order="left")
     else:
@@ -266,23 +331,31 @@ def read_file(
     problems = lf.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).select(
         ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))
     )
+    own_ledger = sn.importer.NAME == "generic" and all(c in names for c in PROVENANCE)
+    origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line")) if own_ledger else None
     try:
         normalized = sn.importer.normalize(clean, ctx)
-        frame = pl.concat(pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems]), how="vertical")
+        parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems, *([origin] if origin is not None else [])])
     except pl.exceptions.PolarsError as err:
-        return (
-            None,
-            report,
-            [
-                Diagnostic(
-                    code=Code.FILE_UNREADABLE, message=f"cannot read as {sn.importer.TITLE}: {err}", source=SourceRef(path, sn.header_line)
-                )
-            ],
-        )
-    priority = getattr(sn.importer, "PRIORITY", 0)
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        message = f"cannot read as {sn.importer.TITLE}: {first}"
+        return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=message, source=SourceRef(path, sn.header_line))]
+    frame = pl.concat(parts[:2], how="vertical")
+    # A ledger taxlots wrote keeps the provenance it names, and its rows win over the same rows read again
+    # from exports (it already holds the choice between them, and any edit made to it): re-importing it
+    # alone, with its sources or with some of them gives the same ledger.
+    priority = OWN_LEDGER_PRIORITY if own_ledger else getattr(sn.importer, "PRIORITY", 0)
     frame = frame.with_columns(
         file=pl.lit(path), order=pl.lit(order, pl.Int64), importer=pl.lit(sn.importer.NAME), priority=pl.lit(priority, pl.Int64)
     )
+    if origin is not None:
+        src = parts[2].with_columns(pl.col("src_line").str.strip_chars().cast(pl.Int64, strict=False))
+        frame = frame.join(src, on="line", how="left", maintain_order="left")
+        frame = frame.with_columns(
+            src_file=pl.coalesce(ex.blank_to_null(pl.col("src_file")), pl.col("file")), src_line=pl.coalesce("src_line", "line")
+        )
+    else:
+        frame = frame.with_columns(src_file=pl.col("file"), src_line=pl.col("line"))
     return frame, report, []
 
 
@@ -316,6 +389,17 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
         message = f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)"
         rules.append((ex.is_negative(pl.col(col)), pl.format(message, pl.col(col))))
     rules += [(ex.is_zero(pl.col(col)), pl.lit(f"{col} is zero")) for col in ("sent_qty", "received_qty")]
+    for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
+        value, exact = pl.col(col), ex.as_decimal(pl.col(col))
+        big = f"{col} '{{}}' is out of range (at most 20 digits before the decimal point)"
+        rules.append((value.is_not_null() & exact.is_null(), pl.format(big, value)))
+        tiny = f"{col} '{{}}' is below 1e-18, the smallest amount taxlots keeps"
+        rules.append(((exact == 0) & ~ex.is_zero(value), pl.format(tiny, value)))
+    stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    rules.append(
+        (pl.col("timestamp") < EARLIEST, pl.format(f"timestamp {{}} is before {EARLIEST:%Y-%m-%d}: not a real date of a trade", stamp))
+    )
+    rules.append((pl.col("timestamp") >= LATEST, pl.format(f"timestamp {{}} is after {LATEST.year - 1}: not a real date", stamp)))
     for side in ("sent", "received", "fee"):
         asset, qty = pl.col(f"{side}_asset"), pl.col(f"{side}_qty")
         rules.append((qty.is_not_null() & asset.is_null(), pl.lit(f"{side}_qty is given but {side}_asset is blank")))
@@ -333,6 +417,9 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
     rules.append((is_transfer & (pl.col("to_wallet") == pl.col("wallet")), pl.lit("a transfer's to_wallet is its wallet")))
     other_asset = is_transfer & pl.col("received_asset").is_not_null() & (pl.col("received_asset") != pl.col("sent_asset"))
     rules.append((other_asset, pl.lit("a transfer receives the asset it sends")))
+    more = is_transfer & (pl.col("received_asset") == pl.col("sent_asset"))
+    more = more & (ex.as_decimal(pl.col("received_qty")) > ex.as_decimal(pl.col("sent_qty")))
+    rules.append((more, pl.format("a transfer receives more ({}) than it sends ({})", pl.col("received_qty"), pl.col("sent_qty"))))
     rules.append((~is_transfer & pl.col("to_wallet").is_not_null(), pl.lit("only a transfer has a to_wallet")))
     return rules
 
@@ -380,15 +467,39 @@ def _covered(rows: pl.DataFrame, importers: tuple[ModuleType, ...]) -> pl.DataFr
     return rows.with_columns(skip=pl.when(inside).then(reason).otherwise(pl.col("skip"))).drop("_auth", "_other", "_from", "_to", "_by")
 
 
+def content_ids(rows: pl.DataFrame) -> pl.Series:
+    """Stable ids for rows whose export gives none: ``row-<hash of the content>-<k>``.
+
+    The hash (BLAKE2b, 64 bits, hex) covers the content columns (every generic column but ``id``, the
+    timestamp as the ledger writes it), never the file or line, so the same row read again through any route
+    (the export itself, an overlapping export, a ledger taxlots wrote) gets the same id. ``k`` counts identical
+    content within one file (in line order), so two identical fills in one export stay two rows, and across
+    overlapping exports the most copies any one file has are kept.
+    """
+    stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
+    parts = [(stamp if c == "timestamp" else pl.col(c)).fill_null("\x00") for c in _CONTENT]
+    keyed = rows.select(_key=pl.concat_str(parts, separator="\x1f"), order="order", line="line").with_row_index("_i")
+    # k is 1 for content seen once in its file (nearly every row); only repeated content needs the window
+    repeated = keyed.filter(pl.struct("_key", "order").is_duplicated())
+    ks = repeated.select("_i", _k=pl.int_range(pl.len()).over("_key", "order", order_by="line") + 1)
+    k = keyed.select("_i").join(ks, on="_i", how="left", maintain_order="left")["_k"].fill_null(1)
+    digests = pl.Series("_h", [blake2b(key.encode(), digest_size=8).hexdigest() for key in keyed["_key"].to_list()], pl.String)
+    return pl.DataFrame([digests, k]).select(id=pl.format("row-{}-{}", "_h", "_k"))["id"]
+
+
 def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagnostic]]:
     """Drop the rows that overlapping exports repeat. Returns ``(kept, dropped, conflicts)``.
 
-    Rows are compared on their content columns themselves (not a hash), so two different rows are never
-    taken for one.
+    Rows without an exchange id first get their :func:`content_ids`. Then each id is kept once: the highest
+    priority wins, then the earliest file and line. Rows sharing an id are compared on their content columns
+    themselves (not a hash): two different rows under one id at the same priority are an error.
     """
-    with_id = good.filter(pl.col("id").is_not_null())
+    good = good.with_row_index("_r")
+    no_id = good.filter(pl.col("id").is_null())
+    if not no_id.is_empty():
+        good = pl.concat([good.filter(pl.col("id").is_not_null()), no_id.with_columns(content_ids(no_id))])
     # Only ids seen more than once need a choice; the highest priority wins, then the earliest file and line.
-    repeated = with_id.filter(pl.col("id").is_duplicated()).sort("priority", "order", "line", descending=[True, False, False])
+    repeated = good.filter(pl.col("id").is_duplicated()).sort("priority", "order", "line", "_r", descending=[True, False, False, False])
     chosen = repeated.unique("id", keep="first", maintain_order=True)
     kept_as = chosen.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
     differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"_{c}")) for c in _CONTENT])
@@ -402,17 +513,9 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
         )
         for r in conflicts.select("id", "file", "line", "_f", "_l").iter_rows(named=True)
     ]
-    dropped_ids = repeated.join(chosen.select("id", "order", "line"), on=["id", "order", "line"], how="anti")
-    first = with_id.join(dropped_ids.select("order", "line"), on=["order", "line"], how="anti")
-    # Without ids, the k-th copy of a row in a file is kept unless an earlier file already had k copies of it.
-    no_id = good.filter(pl.col("id").is_null()).with_columns(_k=pl.int_range(pl.len()).over(*_CONTENT, "order", order_by="line") + 1)
-    counts = no_id.group_by(*_CONTENT, "order").agg(_n=pl.len())
-    counts = counts.with_columns(_prev=pl.col("_n").cum_max().shift(1).over(*_CONTENT, order_by="order").fill_null(0))
-    no_id = no_id.join(counts.drop("_n"), on=[*_CONTENT, "order"], nulls_equal=True)
-    keep_no_id = no_id.filter(pl.col("_k") > pl.col("_prev")).with_columns(id=pl.format("{}:{}", pl.col("file"), pl.col("line")))
-    kept = pl.concat([first.select(good.columns), keep_no_id.select(good.columns)])
-    dropped = pl.concat([dropped_ids.select("order"), no_id.filter(pl.col("_k") <= pl.col("_prev")).select("order")])
-    return kept, dropped, diags
+    dropped = repeated.join(chosen.select("_r"), on="_r", how="anti")
+    kept = good.join(dropped.select("_r"), on="_r", how="anti").drop("_r")
+    return kept, dropped.select("order"), diags
 
 
 def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Diagnostic]:
@@ -422,31 +525,53 @@ def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Dia
     ]
 
 
-def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS) -> Ledger:
+def _read_all(
+    paths: Sequence[str], *, tz: str, importers: tuple[ModuleType, ...], encoding: str | None
+) -> tuple[list[pl.DataFrame], list[FileReport], list[Diagnostic]]:
+    """Expand directories, make each input UTF-8 CSV text (:mod:`taxlots.inputs`) and read it."""
+    frames: list[pl.DataFrame] = []
+    reports: list[FileReport] = []
+    names, diags = inputs.expand(paths)
+    with tempfile.TemporaryDirectory(prefix="taxlots-") as work:
+        for order, name in enumerate(names):
+            src, problems = inputs.prepare(name, Path(work), order, encoding=encoding)
+            diags += problems
+            if src is None:
+                reports.append(FileReport(path=inputs.STDIN if name == "-" else name))
+                continue
+            frame, report, problems = read_file(src.name, order, tz=tz, importers=importers, text=src.path)
+            reports.append(report)
+            diags += problems
+            if frame is not None:
+                frames.append(frame)
+    return frames, reports, diags
+
+
+def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS, encoding: str | None = None) -> Ledger:
     """Read every input file into one validated, deduplicated, ordered ledger.
 
     Args:
-        paths: the input files, in the order given (ties in time keep this order).
+        paths: the inputs, in the order given (ties in time keep this order): files, directories (the files
+            inside, sorted), or ``-`` for standard input.
         tz: zone for timestamps that carry none where the export's format documents none.
         importers: the importers to detect formats with (tests narrow it to one).
+        encoding: read every text input in this encoding instead of detecting it.
 
     Returns:
         The :class:`Ledger`, whose diagnostics list every problem of every file.
     """
-    frames: list[pl.DataFrame] = []
-    reports: list[FileReport] = []
-    diags: list[Diagnostic] = []
-    for order, path in enumerate(paths):
-        if not Path(path).is_file():
-            diags.append(Diagnostic(code=Code.FILE_UNREADABLE, message="no such file", source=SourceRef(path, 0)))
-            reports.append(FileReport(path=path))
-            continue
-        frame, report, problems = read_file(path, order, tz=tz, importers=importers)
-        reports.append(report)
-        diags += problems
-        if frame is not None:
-            frames.append(frame)
-    empty = pl.DataFrame(schema={**UNIFIED_SCHEMA, "file": pl.String, "order": pl.Int64, "importer": pl.String, "priority": pl.Int64})
+    frames, reports, diags = _read_all(paths, tz=tz, importers=importers, encoding=encoding)
+    empty = pl.DataFrame(
+        schema={
+            **UNIFIED_SCHEMA,
+            "file": pl.String,
+            "order": pl.Int64,
+            "importer": pl.String,
+            "priority": pl.Int64,
+            "src_file": pl.String,
+            "src_line": pl.Int64,
+        }
+    )
     allrows = pl.concat(frames, how="vertical") if frames else empty
     # A transfer's received side defaults to what was sent (no network fee).
     is_transfer = pl.col("type") == Kind.TRANSFER.value
@@ -466,7 +591,23 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
     kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
     diags += _row_diagnostics(bad, importer_of) + conflicts
     diags += _fill_reports(reports, allrows, bad, skipped, dropped, kept)
+    diags += _future(kept, datetime.now(UTC))
     return Ledger(frame=kept, files=reports, diagnostics=sorted(diags, key=sort_key))
+
+
+def _future(kept: pl.DataFrame, now: datetime) -> list[Diagnostic]:
+    """One warning per file whose rows are dated after ``now`` (a wrong year or zone, or a placeholder)."""
+    late = kept.filter(pl.col("timestamp") > now).group_by("file").agg(n=pl.len(), line=pl.col("line").min()).sort("file")
+    return [
+        Diagnostic(
+            code=Code.BAD_TIMESTAMP,
+            severity=Severity.WARNING,
+            message=f"{n} row(s) are dated after today (the first on this line)",
+            source=SourceRef(file, line),
+            hint="check the year and the time zone of these rows",
+        )
+        for file, n, line in late.iter_rows()
+    ]
 
 
 def _fill_reports(
@@ -573,8 +714,8 @@ def ledger_frame(frame: pl.DataFrame) -> pl.DataFrame:
         stamp.alias("timestamp"),
         *[pl.col(c) for c in LEDGER_COLUMNS if c not in ("timestamp", "note")],
         pl.col("note").fill_null(""),
-        pl.col("file").alias("source_file"),
-        pl.col("line").alias("source_line"),
+        pl.col("src_file" if "src_file" in frame.columns else "file").alias("source_file"),
+        pl.col("src_line" if "src_line" in frame.columns else "line").alias("source_line"),
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from taxlots import inputs
 from taxlots.model.diagnostics import Code, Diagnostic
 from taxlots.model.lots import Selection
 from taxlots.model.source import SourceRef
@@ -28,12 +31,20 @@ def read(path: str) -> tuple[dict[str, tuple[Selection, ...]], list[Diagnostic]]
         diags.append(Diagnostic(code=Code.LOT_SELECTION, message=message, source=SourceRef(path, line, "lots"), hint=hint))
 
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+        data = Path(path).read_bytes()
     except OSError as err:
         return {}, [
             Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read lot selection file: {err.strerror}", source=SourceRef(path, 0))
         ]
+    text, problems = inputs.decode(data, path)
+    diags += problems
+    if text is None:
+        return {}, diags
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        bad(0, f"is not a readable CSV file: {err}")
+        return {}, diags
     header = tuple(c.strip().lower() for c in rows[0]) if rows else ()
     if header[:3] != HEADER:
         bad(1, f"header is {','.join(header) or '(empty)'}; expected {','.join(HEADER)}")

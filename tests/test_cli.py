@@ -56,13 +56,23 @@ def test_gains_to_stdout_and_year_filter(tmp_path: Path) -> None:
     ]
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    src = write(tmp_path, LEDGER)
-    outs = []
-    for name in ("a.csv", "b.csv"):
-        assert runner.invoke(app, ["gains", str(src), "-o", str(tmp_path / name), "--method", "hifo"]).exit_code == 0
-        outs.append((tmp_path / name).read_bytes())
-    assert outs[0] == outs[1]
+# HIFO on LEDGER (universal pool): T1's network fee of 0.001 BTC (worth 60000 * 0.001 = 60) comes from the dearest
+# lot, C1 at 3000/BTC (basis 3.00); S1 then takes C1's other 0.999 (basis 2997.00) and 0.001 of K1 (1010/BTC: 1.01).
+# S1's proceeds 70000 - 70 = 69930 split 69930 * 0.999 = 69860.07 and the rest, 69.93.
+HIFO_GAINS = (
+    "disposal_id,lot_id,wallet,asset,quantity,date_acquired,date_sold,proceeds,cost_basis,gain,term\n"
+    "T1:network-fee,C1,Kraken,BTC,0.001,2024-01-10,2024-06-01,60.00,3.00,57.00,short\n"
+    "S1,C1,Coinbase,BTC,0.999,2024-01-10,2024-07-01,69860.07,2997.00,66863.07,short\n"
+    "S1,K1,Coinbase,BTC,0.001,2023-01-10,2024-07-01,69.93,1.01,68.92,long\n"
+)
+
+
+def test_hifo_takes_the_dearest_lot_first(tmp_path: Path) -> None:
+    # byte-identical output across processes, hash seeds and zones: tests/test_cli_safety.py
+    src, out = write(tmp_path, LEDGER), tmp_path / "g.csv"
+    result = runner.invoke(app, ["gains", str(src), "-o", str(out), "--method", "hifo"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == HIFO_GAINS
 
 
 def test_specific_identification_with_a_lots_file(tmp_path: Path) -> None:
@@ -71,17 +81,36 @@ def test_specific_identification_with_a_lots_file(tmp_path: Path) -> None:
     lots.write_text("disposal_id,lot_id,quantity\nT1:network-fee,C1,0.001\nS1,C1,0.999\nS1,K1,0.001\n")
     result = runner.invoke(app, ["gains", str(src), "--method", "specific", "--lots", str(lots)])
     assert result.exit_code == 0, result.output
-    assert [line.split(",")[:5] for line in result.stdout.splitlines()[1:]] == [
-        ["T1:network-fee", "C1", "Kraken", "BTC", "0.001"],
-        ["S1", "C1", "Coinbase", "BTC", "0.999"],
-        ["S1", "K1", "Coinbase", "BTC", "0.001"],
+    # the selection names the same lots HIFO picks (C1 for the fee, then C1 and K1): the same money, by hand above
+    assert result.stdout == HIFO_GAINS
+    fifo_like = tmp_path / "fifo.csv"
+    fifo_like.write_text("disposal_id,lot_id,quantity\nT1:network-fee,K1,0.001\nS1,K1,0.999\nS1,C1,0.001\n")
+    other = runner.invoke(app, ["gains", str(src), "--method", "specific", "--lots", str(fifo_like)])
+    assert other.exit_code == 0, other.output
+    # K1 costs 1010/BTC: the fee's 0.001 has basis 1.01, S1's 0.999 of K1 1008.99, and 0.001 of C1 3.00
+    assert other.stdout.splitlines()[1:] == [
+        "T1:network-fee,K1,Kraken,BTC,0.001,2023-01-10,2024-06-01,60.00,1.01,58.99,long",
+        "S1,K1,Coinbase,BTC,0.999,2023-01-10,2024-07-01,69860.07,1008.99,68851.08,long",
+        "S1,C1,Coinbase,BTC,0.001,2024-01-10,2024-07-01,69.93,3.00,66.93,short",
     ]
 
 
 def test_specific_without_lots_file_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["gains", str(write(tmp_path, LEDGER)), "--method", "specific"])
-    assert result.exit_code == 1
-    assert "--method specific needs --lots FILE" in result.stderr
+    assert result.exit_code == 2  # a usage error, one line, before any file is read
+    assert result.stderr == "error: --method specific needs --lots FILE (disposal_id,lot_id,quantity)\n"
+    assert result.stdout == ""
+
+
+def test_lots_file_without_specific_is_a_usage_error(tmp_path: Path) -> None:
+    lots = tmp_path / "lots.csv"
+    lots.write_text("disposal_id,lot_id,quantity\n")
+    for command in ("gains", "lots"):
+        result = runner.invoke(app, [command, str(write(tmp_path, LEDGER)), "--lots", str(lots)])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "error: --lots is only read with --method specific (the method is fifo); add --method specific or drop --lots\n"
+        )
 
 
 def test_lots_as_of(tmp_path: Path) -> None:
@@ -170,11 +199,15 @@ def test_all_problems_of_a_run_are_listed_in_file_and_line_order(tmp_path: Path)
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     src = write(tmp_path, LEDGER)
-    assert runner.invoke(app, ["gains", str(src), "--method", "avg"]).exit_code == 2
+    bad_method = runner.invoke(app, ["gains", str(src), "--method", "avg"])
+    assert bad_method.exit_code == 2 and bad_method.stdout == ""
+    assert "'avg' is not one of" in bad_method.stderr
     bad_tz = runner.invoke(app, ["gains", str(src), "--tz", "Mars/Olympus"])
-    assert bad_tz.exit_code == 2
+    assert bad_tz.exit_code == 2 and bad_tz.stdout == ""
     assert "unknown time zone 'Mars/Olympus'" in bad_tz.output
-    assert runner.invoke(app, ["lots", str(src), "--as-of", "2024-02-30"]).exit_code == 2
+    bad_day = runner.invoke(app, ["lots", str(src), "--as-of", "2024-02-30"])
+    assert bad_day.exit_code == 2 and bad_day.stdout == ""
+    assert "'2024-02-30' is not a date (YYYY-MM-DD)" in bad_day.stderr
 
 
 def test_every_command_has_help() -> None:
@@ -188,7 +221,8 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     src = write(tmp_path, LEDGER)
     result = runner.invoke(app, ["gains", str(src), "-o", str(tmp_path / "missing" / "gains.csv")])
     assert result.exit_code == 1
-    assert "cannot write: No such file or directory" in result.stderr
+    assert result.stderr == f"{tmp_path / 'missing' / 'gains.csv'}: error cannot write: directory {tmp_path / 'missing'} does not exist\n"
+    assert result.stdout == ""  # checked before the run: no summary, no rows
     assert "Traceback" not in result.output
     imported = runner.invoke(app, ["import", str(src), "-o", str(tmp_path / "missing" / "ledger.csv")])
     assert imported.exit_code == 1

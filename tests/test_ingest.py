@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from hashlib import blake2b
 from pathlib import Path
+
+import pytest
 
 from taxlots import ingest
 from taxlots.model.diagnostics import Code, Severity
@@ -12,6 +15,13 @@ from taxlots.model.ledger import Kind
 HEADER = "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note"
 BUY = "2024-01-02T03:04:05Z,Kraken,trade,USD,1000,BTC,0.02,USD,1.5,,,,buy"
 SELL = "2024-01-03T00:00:00+02:00,Kraken,trade,btc,0.01,USD,600,,,,,S1,sell"
+
+
+def content_id(line: str, k: int = 1) -> str:
+    """The documented content id of a generic ledger line (written plainly: every column but id, blank = NUL)."""
+    cells = line.split(",")
+    content = [c if c or i == 12 else "\x00" for i, c in enumerate(cells) if i != 11]  # a blank note is "", not absent
+    return f"row-{blake2b(chr(0x1F).join(content).encode(), digest_size=8).hexdigest()}-{k}"
 
 
 def write(tmp_path: Path, name: str, *lines: str, newline: str = "\n", bom: bool = False) -> str:
@@ -33,7 +43,8 @@ def test_generic_rows_keep_their_source(tmp_path: Path) -> None:
         Decimal("0.02"),
         Decimal("1.5"),
     )
-    assert (buy.id, buy.source.file, buy.source.line, buy.note) == (f"{path}:2", path, 2, "buy")
+    # an id-less row gets the hash of its content; assets are upper-cased and quantities kept as written first
+    assert (buy.id, buy.source.file, buy.source.line, buy.note) == (content_id(BUY), path, 2, "buy")
     assert (sell.id, sell.sent_asset, sell.timestamp.isoformat()) == ("S1", "BTC", "2024-01-02T22:00:00+00:00")
     assert [(f.importer, f.rows, f.kept) for f in led.files] == [("generic", 2, 2)]
 
@@ -64,7 +75,7 @@ def test_overlapping_exports_are_read_once(tmp_path: Path) -> None:
     assert [d.message for d in led.diagnostics if d.code is Code.DUPLICATES_DROPPED] == [
         "dropped 2 row(s) already read from another file or line"
     ]
-    assert [r.id for r in ingest.load([a, a]).rows()] == [f"{a}:2", f"{a}:3", "S1"]
+    assert [r.id for r in ingest.load([a, a]).rows()] == [content_id(BUY, 1), content_id(BUY, 2), "S1"]
 
 
 def test_an_id_reused_for_a_different_row_is_an_error(tmp_path: Path) -> None:
@@ -102,3 +113,52 @@ def test_file_report_describes_the_file(tmp_path: Path) -> None:
         ("BTC", "USD"),
         ("Kraken", "Ledger"),
     )
+
+
+def test_identical_fills_in_one_file_stay_two_rows_and_three_overlapping_files_keep_the_most_copies(tmp_path: Path) -> None:
+    fill = "2024-05-01T00:00:00Z,Binance,trade,USDT,10,BTC,0.0001,,,,,,"
+    other = "2024-05-02T00:00:00Z,Binance,trade,USDT,20,BTC,0.0002,,,,,,"
+    a = write(tmp_path, "a.csv", HEADER, fill, fill)  # 2 copies
+    b = write(tmp_path, "b.csv", HEADER, fill, other)  # 1 copy, plus a row only b has
+    c = write(tmp_path, "c.csv", HEADER, fill, fill, fill)  # 3 copies: the third is new
+    led = ingest.load([a, b, c])
+    # kept: a's two copies, b's other row, c's third copy; dropped: b's copy (a had one), c's first two
+    assert [(r.source.file, r.source.line) for r in led.rows()] == [(a, 2), (a, 3), (c, 4), (b, 3)]
+    assert [(f.kept, f.duplicates) for f in led.files] == [(2, 0), (1, 1), (1, 2)]
+    assert [r.id for r in led.rows()] == [content_id(fill, 1), content_id(fill, 2), content_id(fill, 3), content_id(other, 1)]
+
+
+RULES = [
+    ("2024-01-01T00:00:00Z,K,trade,USD,10,BTC,-1,,,,,X,", "received_qty '-1' is negative"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,10,BTC,1,USD,-0.5,,,X,", "fee_qty '-0.5' is negative"),
+    ("2024-01-01T00:00:00Z,K,deposit,,,BTC,1,,,-100,,X,", "usd_value '-100' is negative"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,0,BTC,1,,,,,X,", "sent_qty is zero"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,10,BTC,0.000,,,,,X,", "received_qty is zero"),
+    ("2024-01-01T00:00:00Z,K,transfer,BTC,1,,,,,,K,X,", "a transfer's to_wallet is its wallet"),
+    ("2024-01-01T00:00:00Z,K,transfer,BTC,1,BTC,1.5,,,,L,X,", "a transfer receives more (1.5) than it sends (1)"),
+    ("2024-01-01T00:00:00Z,K,transfer,BTC,1,ETH,1,,,,L,X,", "a transfer receives the asset it sends"),
+    ("2024-01-01T00:00:00Z,K,trade,USD,10,BTC,123456789012345678901,,,,,X,", "received_qty '123456789012345678901' is out of range"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), RULES)
+def test_ledger_rules_reject_impossible_rows(tmp_path: Path, line: str, message: str) -> None:
+    led = ingest.load([write(tmp_path, "l.csv", HEADER, line)])
+    assert led.frame.height == 0
+    assert [(d.code, d.source.line if d.source else 0) for d in led.diagnostics] == [(Code.BAD_ROW, 2)]
+    assert message in led.diagnostics[0].message
+
+
+def test_a_transfer_receiving_less_than_it_sends_is_fine(tmp_path: Path) -> None:
+    led = ingest.load([write(tmp_path, "l.csv", HEADER, "2024-01-01T00:00:00Z,K,transfer,BTC,1,BTC,0.9995,,,,L,X,")])
+    assert led.diagnostics == [] and led.frame["received_qty"].to_list() == ["0.9995"]
+
+
+def test_a_header_sharing_common_names_is_an_unknown_format_not_a_broken_export(tmp_path: Path) -> None:
+    other = write(tmp_path, "bank.csv", "Date,Amount,Currency,Description", "2024-01-01,5,EUR,coffee")
+    sn, diag = ingest.sniff(other)
+    assert sn is None and diag is not None
+    assert (diag.code, diag.message) == (Code.UNKNOWN_FORMAT, "not a format taxlots knows; first line: 'Date,Amount,Currency,Description'")
+    koinly = write(tmp_path, "k.csv", "Koinly Date,Amount,Note", "2024-01-01,5,x")
+    _, near = ingest.sniff(koinly)
+    assert near is not None and near.message == "header looks like Koinly simple CSV template but lacks column(s): currency"

@@ -14,6 +14,7 @@ from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
 from taxlots.cli.commands.prices import prices_app
 from taxlots.cli.commands.project import check, init
+from taxlots.cli.commands.transfers import transfers
 
 app = typer.Typer(
     name="taxlots",
@@ -51,6 +52,7 @@ app.command("lots")(lots)
 app.command("income")(income)
 app.command("init")(init)
 app.command("check")(check)
+app.command("transfers")(transfers)
 app.add_typer(prices_app, name="prices")
 
 

@@ -695,8 +695,9 @@ def _match_transition(rows: Iterable[LedgerRow], config: Config) -> MatchResult:
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
     traced = _walk(before, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
     with decimal_context():
+        opened = {lot.id: lot.seq for pool in universal.pools.values() for lot in pool.by_id.values()}
         opening, problems = transition.allocate(
-            universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation
+            universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation, opened
         )
     later = _walk(after, replace(config, scope=Scope.PER_WALLET, opening_lots=(*config.opening_lots, *opening)))
     result = transition.combine(universal.result, later.finish(report_unused=False), problems)

@@ -66,13 +66,17 @@ class _Left:
         self.lot, self.units, self.basis = lot, lot.quantity, lot.basis
 
 
-def allocate(universal: Sequence[Lot], traced: Sequence[Lot], given: Sequence[Assignment] = ()) -> tuple[list[Lot], list[Diagnostic]]:
+def allocate(
+    universal: Sequence[Lot], traced: Sequence[Lot], given: Sequence[Assignment] = (), order: dict[str, int] | None = None
+) -> tuple[list[Lot], list[Diagnostic]]:
     """Allocate the open universal lots to wallets (see the module docstring).
 
     Args:
         universal: the open lots of the universal run at the snapshot.
         traced: the open lots of a per-wallet run over the same rows: where the units physically are.
         given: the user's own allocation lines, applied first.
+        order: each lot's ``seq`` (the order it was opened in), which breaks ties between lots acquired at the
+            same moment, as the engine's own keys do.
 
     Returns:
         The per-wallet lots that open 2025, sorted by asset, wallet, acquisition; and problems found.
@@ -107,7 +111,8 @@ def allocate(universal: Sequence[Lot], traced: Sequence[Lot], given: Sequence[As
             if wanted > 0:
                 take(entry, wanted, lot.wallet)
     wallets = sorted({w for (_, w) in room})
-    for lot in sorted(universal, key=lambda lot: (lot.asset, lot.acquired_at, lot.id)):  # 2. the rest, earliest first
+    seq = order or {}
+    for lot in sorted(universal, key=lambda lot: (lot.asset, lot.acquired_at, seq.get(lot.id, 0), lot.id)):  # 2. the rest, earliest first
         entry = left[(lot.asset, lot.id)]
         for wallet in wallets:
             space = room.get((lot.asset, wallet), ZERO)
@@ -126,7 +131,7 @@ def allocate(universal: Sequence[Lot], traced: Sequence[Lot], given: Sequence[As
                 )
             )
             take(entry, entry.units, lot.wallet)
-    out.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, lot.id))
+    out.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, seq.get(lot.id, 0), lot.id))
     return _merge(out), diags
 
 

@@ -18,6 +18,7 @@ class Severity(StrEnum):
 class Code(StrEnum):
     # reading files
     FILE_UNREADABLE = "file-unreadable"
+    ENCODING = "encoding"  # which text encoding (or workbook sheet) a file was read as
     UNKNOWN_FORMAT = "unknown-format"
     AMBIGUOUS_FORMAT = "ambiguous-format"
     MISSING_COLUMN = "missing-column"

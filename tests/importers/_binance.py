@@ -15,6 +15,7 @@ from typing import Any
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, binance_statement, binance_trades, matches, normalize_header
 from taxlots.model.diagnostics import Severity
+from taxlots.testing import place_id
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "importers" / "samples" / "binance"
@@ -43,7 +44,7 @@ def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
     return [
         (
             r["line"], r["timestamp"], r["type"], r["sent_asset"], dec(r["sent_qty"]), r["received_asset"], dec(r["received_qty"]),
-            r["fee_asset"], dec(r["fee_qty"]), r["id"], r["note"],
+            r["fee_asset"], dec(r["fee_qty"]), place_id(r["id"], r["file"], r["line"]), r["note"],
         )
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from taxlots import ingest
+from taxlots.testing import place_id
 
 
 def rows(ledger: ingest.Ledger) -> list[tuple[object, ...]]:
@@ -20,7 +21,7 @@ def rows(ledger: ingest.Ledger) -> list[tuple[object, ...]]:
             r.received_qty,
             r.fee_asset,
             r.fee_qty,
-            r.id,
+            place_id(r.id, r.source.file, r.source.line),
             r.note,
         )
         for r in ledger.rows()

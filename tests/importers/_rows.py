@@ -14,6 +14,7 @@ from typing import Any
 from taxlots import ingest
 from taxlots.importers import coinledger, cointracker, generic, koinly, koinly_simple
 from taxlots.model.diagnostics import Severity
+from taxlots.testing import place_id
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The importers whose headers look alike: each template's files must be claimed by its own importer only.
@@ -29,7 +30,8 @@ def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
     return [
         (
             r["line"], r["timestamp"], r["wallet"], r["type"], r["sent_asset"], dec(r["sent_qty"]), r["received_asset"],
-            dec(r["received_qty"]), r["fee_asset"], dec(r["fee_qty"]), dec(r["usd_value"]), r["to_wallet"], r["id"], r["note"],
+            dec(r["received_qty"]), r["fee_asset"], dec(r["fee_qty"]), dec(r["usd_value"]), r["to_wallet"],
+            place_id(r["id"], r["file"], r["line"]), r["note"],
         )
         for r in ledger.frame.iter_rows(named=True)
     ]  # fmt: skip

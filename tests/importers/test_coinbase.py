@@ -13,6 +13,7 @@ import pytest
 
 from taxlots import ingest
 from taxlots.importers import coinbase, coinbase_pro, generic
+from taxlots.testing import place_id
 
 FIXTURES = Path(__file__).resolve().parent / "samples" / "coinbase"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -41,8 +42,9 @@ def load(*paths: Path) -> ingest.Ledger:
 def table(ledger: ingest.Ledger) -> list[Row]:
     """The ledger's rows, numbers as Decimal and timestamps as ISO strings, so "0.50" equals "0.5"."""
     out = []
-    for row in ledger.frame.select(COLUMNS).iter_rows():
+    for row, file in zip(ledger.frame.select(COLUMNS).iter_rows(), ledger.frame["file"], strict=True):
         cells = list(row)
+        cells[10] = place_id(cells[10], file, cells[0])
         cells[1] = cells[1].isoformat()
         for i in NUMBERS:
             cells[i] = None if cells[i] is None else Decimal(cells[i])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from taxlots import ingest
+from taxlots import ingest, inputs
 from taxlots.importers import IMPORTERS, matches
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -56,18 +56,9 @@ EXPECTED = {
     "cointracking_2024.csv": "cointracking",
     "coinledger_export_2024.csv": "coinledger-export",
 }
-#: Samples ingest cannot decode yet: Gate.io writes UTF-16 LE with a BOM, and the encoding detection that reads
-#: it comes from another branch. These cases are expected to fail until it is merged (strict: then they pass and
-#: this set must be emptied).
-NEEDS_ENCODING = {"gateio_2024.csv"}
 REGISTERED = {imp.NAME for imp in IMPORTERS}
 SAMPLES = sorted((ROOT / "samples").glob("*.csv"))
-CASES = [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="UTF-16 needs ingest's encoding detection"))
-    if p.name in NEEDS_ENCODING
-    else p
-    for p in SAMPLES
-]
+CASES = SAMPLES
 
 
 def test_every_sample_is_listed() -> None:
@@ -75,8 +66,10 @@ def test_every_sample_is_listed() -> None:
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
-def test_sample_is_claimed_by_exactly_its_importer(path: Path) -> None:
-    sniffed, problem = ingest.sniff(str(path))
+def test_sample_is_claimed_by_exactly_its_importer(path: Path, tmp_path: Path) -> None:
+    source, problems = inputs.prepare(str(path), tmp_path, 0)  # Gate.io's UTF-16 is read as UTF-8 text first
+    assert source is not None and [d.severity for d in problems if d.severity != "info"] == []
+    sniffed, problem = ingest.sniff(source.path, name=source.name)
     assert problem is None, problem.render() if problem else ""
     assert sniffed is not None
     assert sniffed.importer.NAME == EXPECTED[path.name]
@@ -91,7 +84,7 @@ def test_sample_imports_without_errors(path: Path) -> None:
 
 
 def test_all_samples_together() -> None:
-    ledger = ingest.load([str(p) for p in SAMPLES if p.name not in NEEDS_ENCODING])
+    ledger = ingest.load([str(p) for p in SAMPLES])
     assert [d.render() for d in ledger.diagnostics if d.severity == "error"] == []
     assert sum(r.kept for r in ledger.files) == ledger.frame.height
 

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,96 +14,91 @@ from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.model.ledger import Kind, LedgerRow
 from taxlots.model.lots import MatchResult
-from taxlots.model.money import ZERO, cents, decimal_context
+from taxlots.model.money import ZERO, decimal_context
 from taxlots.model.source import SourceRef
 from taxlots.reports.gains import disposal_rows
+from tests.lots.reference import reference_match
 
-WALLETS = ("A", "B")
+WALLETS = ("A", "B", "C")
 ASSETS = ("BTC", "ETH")
 START = datetime(2023, 1, 1, tzinfo=UTC)
+SIX = Decimal("0.000001")
 
 
 def qty(n: int) -> Decimal:
     return Decimal(n) / 1000
 
 
+def _cut(have: Decimal, per_mille: int) -> Decimal:
+    """A positive part of ``have`` on the 1e-6 grid (at most ``have``)."""
+    out = (have * per_mille / 1000).quantize(SIX, rounding="ROUND_DOWN")
+    return max(out, SIX) if have >= SIX else have
+
+
 @st.composite
 def ledgers(draw: st.DrawFn) -> list[LedgerRow]:
-    """A feasible ledger: every outflow is at most what its wallet holds at that moment."""
+    """A feasible ledger: every outflow (with its fee) is at most what its wallet holds at that moment.
+
+    Times often repeat (ties broken by ``seq``), lots are unequal, every kind of row appears, and fees come on
+    buys (USD), sells (in the sold asset), swaps (in the sent or the received asset), spends, withdrawals and
+    transfers (a network fee as received < sent, and a separate fee_qty).
+    """
     held: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     rows: list[LedgerRow] = []
     when = START
     for seq in range(draw(st.integers(1, 40))):
-        when += timedelta(days=draw(st.integers(0, 200)), seconds=1)
+        if draw(st.integers(0, 3)):  # one row in four shares the previous row's timestamp
+            when += timedelta(days=draw(st.integers(0, 300)), seconds=draw(st.integers(0, 2)))
         wallet, asset = draw(st.sampled_from(WALLETS)), draw(st.sampled_from(ASSETS))
         have = held[(asset, wallet)]
         base = {"seq": seq, "timestamp": when, "wallet": wallet, "id": f"R{seq}", "source": SourceRef("p", seq + 1)}
-        kinds = ["buy", "income"] + (["sell", "swap", "transfer", "withdrawal"] if have > Decimal("0.002") else [])
-        kind = draw(st.sampled_from(kinds))
+        outflows = ["sell", "swap", "spend", "transfer", "withdrawal"] if have >= Decimal("0.01") else []
+        kind = draw(st.sampled_from(["buy", "buy", "deposit", "income", *outflows, *outflows]))
         money = Decimal(draw(st.integers(1, 10_000_000))) / 100
-        if kind in ("buy", "income"):
+        if kind in ("buy", "deposit", "income"):
             q = qty(draw(st.integers(1, 5000)))
-            fee = Decimal(draw(st.integers(0, 500))) / 100
+            held[(asset, wallet)] += q
             if kind == "buy":
+                fee = Decimal(draw(st.integers(0, 500))) / 100
+                extra = {"fee_asset": "USD", "fee_qty": fee} if fee else {}
                 rows.append(
-                    LedgerRow(
-                        kind=Kind.TRADE,
-                        sent_asset="USD",
-                        sent_qty=money,
-                        received_asset=asset,
-                        received_qty=q,
-                        fee_asset="USD" if fee else None,
-                        fee_qty=fee or None,
-                        **base,
-                    )
+                    LedgerRow(kind=Kind.TRADE, sent_asset="USD", sent_qty=money, received_asset=asset, received_qty=q, **extra, **base)
                 )
             else:
-                rows.append(LedgerRow(kind=Kind.INCOME, received_asset=asset, received_qty=q, usd_value=money, **base))
-            held[(asset, wallet)] += q
+                rows.append(LedgerRow(kind=Kind(kind), received_asset=asset, received_qty=q, usd_value=money, **base))
             continue
-        out = have * Decimal(draw(st.integers(1, 1000))) / 1000
-        out = out.quantize(Decimal("0.000001")) or Decimal("0.000001")
-        fee_q = (have - out) * Decimal(draw(st.integers(0, 100))) / 1000 if kind == "sell" else ZERO
-        fee_q = fee_q.quantize(Decimal("0.000001"))
+        out = _cut(have, draw(st.integers(1, 900)))
+        fee_q = _cut(have - out, draw(st.integers(1, 100))) if draw(st.booleans()) and have - out >= SIX else ZERO
+        fee = {"fee_asset": asset, "fee_qty": fee_q} if fee_q else {}
         held[(asset, wallet)] -= out + fee_q
         if kind == "sell":
-            rows.append(
-                LedgerRow(
-                    kind=Kind.TRADE,
-                    sent_asset=asset,
-                    sent_qty=out,
-                    received_asset="USD",
-                    received_qty=money,
-                    fee_asset=asset if fee_q else None,
-                    fee_qty=fee_q or None,
-                    **base,
-                )
-            )
+            rows.append(LedgerRow(kind=Kind.TRADE, sent_asset=asset, sent_qty=out, received_asset="USD", received_qty=money, **fee, **base))
         elif kind == "swap":
             other = ASSETS[1 - ASSETS.index(asset)]
-            q = qty(draw(st.integers(1, 5000)))
-            held[(other, wallet)] += q
+            q = qty(draw(st.integers(2, 5000)))
+            if not fee and draw(st.booleans()):  # the fee withheld from what was received
+                fee = {"fee_asset": other, "fee_qty": _cut(q, draw(st.integers(1, 50)))}
+            held[(other, wallet)] += q - (fee["fee_qty"] if fee and fee["fee_asset"] == other else ZERO)
             rows.append(
-                LedgerRow(kind=Kind.TRADE, sent_asset=asset, sent_qty=out, received_asset=other, received_qty=q, usd_value=money, **base)
+                LedgerRow(
+                    kind=Kind.TRADE, sent_asset=asset, sent_qty=out, received_asset=other, received_qty=q, usd_value=money, **fee, **base
+                )
             )
-        elif kind == "transfer":
-            to = WALLETS[1 - WALLETS.index(wallet)]
-            got = out - (out * Decimal(draw(st.integers(0, 50))) / 1000).quantize(Decimal("0.000001"))
+        elif kind == "spend":
+            rows.append(LedgerRow(kind=Kind.SPEND, sent_asset=asset, sent_qty=out, usd_value=money, **fee, **base))
+        elif kind == "withdrawal":
+            rows.append(LedgerRow(kind=Kind.WITHDRAWAL, sent_asset=asset, sent_qty=out, usd_value=money if fee else None, **fee, **base))
+        else:
+            to = draw(st.sampled_from([w for w in WALLETS if w != wallet]))
+            got = out - _cut(out, draw(st.integers(0, 50))) if draw(st.booleans()) else out
+            got = got if got > 0 else out
             held[(asset, to)] += got
             rows.append(
                 LedgerRow(
-                    kind=Kind.TRANSFER,
-                    sent_asset=asset,
-                    sent_qty=out,
-                    received_asset=asset,
-                    received_qty=got,
-                    usd_value=money,
-                    to_wallet=to,
-                    **base,
+                    kind=Kind.TRANSFER, sent_asset=asset, sent_qty=out, received_asset=asset, received_qty=got, usd_value=money,
+                    to_wallet=to, **fee, **base,
                 )
-            )
-        else:
-            rows.append(LedgerRow(kind=Kind.WITHDRAWAL, sent_asset=asset, sent_qty=out, **base))
+            )  # fmt: skip
     return rows
 
 
@@ -139,27 +133,77 @@ def accounted(result: MatchResult) -> tuple[dict[str, Decimal], Decimal]:
     return quantity, basis
 
 
-@pytest.mark.parametrize("method", [Method.FIFO, Method.LIFO, Method.HIFO])
-@pytest.mark.parametrize("scope", list(Scope))
-@settings(max_examples=60, deadline=None)
+METHODS = [Method.FIFO, Method.LIFO, Method.HIFO]
+
+
+CONFIGS = [(method, scope) for method in METHODS for scope in (Scope.UNIVERSAL, Scope.PER_WALLET)]
+
+
 @given(rows=ledgers())
-def test_conservation_of_quantity_and_basis(rows: list[LedgerRow], method: Method, scope: Scope) -> None:
-    result = match(rows, Config(method=method, scope=scope))
-    assert result.diagnostics == []
+def test_conservation_of_quantity_and_basis(rows: list[LedgerRow]) -> None:
+    for method, scope in CONFIGS:
+        result = match(rows, Config(method=method, scope=scope))
+        assert result.diagnostics == []
+        with decimal_context():
+            got_q, got_b = acquired(rows)
+            left_q, left_b = accounted(result)
+            assert {a: q for a, q in got_q.items() if q} == {a: q for a, q in left_q.items() if q}
+            assert got_b == left_b
+
+
+def engine_view(result: MatchResult) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]:
+    disposals = [
+        (
+            d.id, d.asset, d.wallet, d.quantity, d.proceeds, d.sold_date,
+            tuple((s.lot_id, s.quantity, s.basis, s.acquired_date, s.long_term) for s in d.slices),
+        )
+        for d in result.disposals
+    ]  # fmt: skip
+    removals = [(r.id, r.asset, r.wallet, tuple((s.lot_id, s.quantity, s.basis) for s in r.slices)) for r in result.removals]
+    lots = [(lot.id, lot.asset, lot.wallet, lot.quantity, lot.basis, lot.acquired_date) for lot in result.open_lots]
+    return disposals, removals, lots
+
+
+@given(rows=ledgers())
+@settings(max_examples=80)
+def test_engine_agrees_with_the_plain_reference_lot_by_lot(rows: list[LedgerRow]) -> None:
+    for method, scope in CONFIGS:
+        result = match(rows, Config(method=method, scope=scope))
+        assert result.diagnostics == []
+        with decimal_context():
+            ref = reference_match(rows, method.value, per_wallet=scope is Scope.PER_WALLET)
+        disposals, removals, lots = engine_view(result)
+        assert len(disposals) == len(ref.disposals), (method, scope)
+        for mine, theirs in zip(disposals, ref.disposals, strict=True):
+            assert mine == theirs, (
+                method,
+                scope,
+            )  # id, asset, wallet, quantity, proceeds, date; each slice's lot, quantity, basis, date, term
+        assert removals == ref.removals, (method, scope)
+        assert lots == ref.open_lots(), (method, scope)
+
+
+def _cents(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+@given(rows=ledgers())
+def test_report_rows_follow_the_rounding_rule_on_the_reference_slices(rows: list[LedgerRow]) -> None:
+    """Each row's cents: every slice but the last rounded half up, the last takes what makes the total's cents."""
+    result = match(rows, Config(method=Method.HIFO, scope=Scope.PER_WALLET))
     with decimal_context():
-        got_q, got_b = acquired(rows)
-        left_q, left_b = accounted(result)
-        assert {a: q for a, q in got_q.items() if q} == {a: q for a, q in left_q.items() if q}
-        assert got_b == left_b
-        for d in result.disposals:
-            assert sum(s.quantity for s in d.slices) == d.quantity
-            rows_ = disposal_rows(d)
-            assert sum(r.proceeds for r in rows_) == cents(d.proceeds)
-            assert sum(r.cost_basis for r in rows_) == cents(d.basis)
-            assert all(r.gain == r.proceeds - r.cost_basis for r in rows_)
+        ref = reference_match(rows, "hifo", per_wallet=True)
+        for d, (_, _, _, total_q, proceeds, _, slices) in zip(result.disposals, ref.disposals, strict=True):
+            bases = [b for _, _, b, _, _ in slices]
+            shares = [proceeds * q / total_q for _, q, _, _, _ in slices]
+            want_b = [_cents(b) for b in bases[:-1]]
+            want_b.append(_cents(sum(bases, ZERO)) - sum(want_b, ZERO))
+            want_p = [_cents(x) for x in shares[:-1]]
+            want_p.append(_cents(proceeds) - sum(want_p, ZERO))
+            got = disposal_rows(d)
+            assert [(r.proceeds, r.cost_basis, r.gain) for r in got] == [(p, b, p - b) for p, b in zip(want_p, want_b, strict=True)]
 
 
-@settings(max_examples=60, deadline=None)
 @given(rows=ledgers())
 def test_scopes_give_the_same_total_proceeds(rows: list[LedgerRow]) -> None:
     universal = match(rows, Config(scope=Scope.UNIVERSAL))
@@ -201,3 +245,17 @@ def test_fifo_and_lifo_agree_with_one_lot(sales: list[int], cost: int) -> None:
     fifo, lifo = match(rows, Config(method=Method.FIFO)), match(rows, Config(method=Method.LIFO))
     assert [(d.id, d.basis, d.proceeds) for d in fifo.disposals] == [(d.id, d.basis, d.proceeds) for d in lifo.disposals]
     assert fifo.open_lots == lifo.open_lots == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=ledgers())
+def test_one_wallet_makes_the_2025_transition_invisible(rows: list[LedgerRow]) -> None:
+    """With one wallet, universal and per-wallet pools are the same pools: the 2025 allocation must change nothing."""
+    one = [r._replace(wallet="A") for r in rows if r.kind is not Kind.TRANSFER]
+    for method in METHODS:
+        plain = match(one, Config(method=method, scope=Scope.UNIVERSAL))
+        moved = match(one, Config(method=method, scope=Scope.PER_WALLET_FROM_2025))
+        assert [(d.id, d.slices) for d in moved.disposals] == [(d.id, d.slices) for d in plain.disposals], method
+        assert [(lot.id, lot.quantity, lot.basis) for lot in moved.open_lots] == [
+            (lot.id, lot.quantity, lot.basis) for lot in plain.open_lots
+        ]

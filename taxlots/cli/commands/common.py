@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+from rich.markup import escape
 
 from taxlots import pipeline
 from taxlots.cli import render
@@ -112,11 +114,64 @@ def print_json(payload: dict[str, object]) -> None:
     typer.echo(json.dumps({"version": render.JSON_VERSION, **payload}, indent=2, sort_keys=True, default=str))
 
 
+def usage_error(message: str) -> NoReturn:
+    """A usage error: one line on standard error, exit status 2 (as for an unknown option)."""
+    render.err.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def check_method(method: Method, lots: Path | None) -> None:
+    """``--method specific`` needs ``--lots``, and ``--lots`` is only read by ``--method specific`` (usage errors)."""
+    if method is Method.SPECIFIC and lots is None:
+        usage_error("--method specific needs --lots FILE (disposal_id,lot_id,quantity)")
+    if lots is not None and method is not Method.SPECIFIC:
+        usage_error(f"--lots is only read with --method specific (the method is {method}); add --method specific or drop --lots")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_paths(inputs: Sequence[Path | str], output: Path | str | None, *, lots: Path | None = None) -> None:
+    """Before any work: refuse an ``--output`` that is one of the inputs, and one whose directory is missing.
+
+    Paths are compared after resolving links (and by device and inode when both exist), so ``./m.csv``,
+    ``m.csv`` and a link to it are one file. A directory given as input counts for every file in it.
+    """
+    if output is None or str(output) == "-":
+        return
+    out = Path(output)
+    named = [Path(p) for p in inputs if str(p) != "-"] + ([lots] if lots is not None else [])
+    for path in named:
+        inside = path.is_dir() and os.path.realpath(out.parent) == os.path.realpath(path)
+        if inside or _same_file(path, out):
+            what = "--lots file" if path is lots else "input"
+            usage_error(f"--output {output} is also an {what}; writing it would destroy it: choose another output file")
+    if out.is_dir():
+        usage_error(f"--output {output} is a directory; name a file")
+    parent = Path(os.path.realpath(out)).parent
+    if not parent.is_dir():
+        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} does not exist")
+        raise typer.Exit(1)
+    if not os.access(parent, os.W_OK) and not (out.exists() and not out.is_file()):
+        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} is not writable")
+        raise typer.Exit(1)
+
+
 def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """Write to ``output`` atomically, or to standard output."""
+    """Write to ``output`` atomically, or to standard output.
+
+    The rows are computed in full first, so a failure while computing them writes nothing, not even the header.
+    """
+    table = [list(row) for row in rows]
 
     def write(fh: IO[str]) -> None:
-        write_csv(fh, header, rows)
+        write_csv(fh, header, table)
 
     if output is None:
         write(sys.stdout)

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, print_json, run_inputs
+from taxlots.cli.commands.common import check_method, check_paths, emit_csv, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_rows
@@ -39,6 +39,8 @@ def gains(
     run_args: o.RunArgs,
 ) -> None:
     """Match lots and write realized gains: disposal_id, lot_id, wallet, asset, quantity, dates, proceeds, cost basis, gain, term."""
+    check_method(method, lots)
+    check_paths(inputs or (), output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, run_args=run_args)
     tally = Tally()
     counted = tally.count(iter_gain_rows(run.result.disposals, year))

@@ -10,7 +10,7 @@ from rich.console import Console
 from taxlots import ingest
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import cannot_write, emit_csv
+from taxlots.cli.commands.common import cannot_write, check_paths, emit_csv
 from taxlots.importers import IMPORTERS
 from taxlots.model.diagnostics import Code, has_errors, sort_key
 
@@ -65,10 +65,13 @@ def detect(inputs: o.Inputs = None, *, formats: FormatsOpt = False) -> None:
     else:  # a pipe or a file gets CSV
         emit_csv(None, [h.lower() for h in header], rows)
     unknown = [
-        d for d in ledger.diagnostics if d.code in (Code.UNKNOWN_FORMAT, Code.AMBIGUOUS_FORMAT, Code.MISSING_COLUMN, Code.FILE_UNREADABLE)
+        d
+        for d in ledger.diagnostics
+        if d.code in (Code.UNKNOWN_FORMAT, Code.AMBIGUOUS_FORMAT, Code.MISSING_COLUMN, Code.FILE_UNREADABLE, Code.ENCODING)
     ]
     if unknown:
         render.diagnostics(unknown, stop_note=False)
+    if has_errors(unknown):
         raise typer.Exit(1)
     if any(r.errors for r in ledger.files):
         render.err.print("Some rows cannot be read: [bold]taxlots import[/] lists each with its file and line.")
@@ -82,6 +85,7 @@ OutLedger = Annotated[
 @o.project_options
 def import_(inputs: o.Inputs = None, *, output: OutLedger) -> None:
     """Read exchange exports into one unified ledger (duplicates of overlapping exports dropped)."""
+    check_paths(inputs or (), output)
     ledger = ingest.load([str(p) for p in inputs or ()])
     diags = sorted(ledger.diagnostics, key=sort_key)
     render.diagnostics(diags)

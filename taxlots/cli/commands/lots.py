@@ -11,7 +11,7 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import emit_csv, print_json, run_inputs
+from taxlots.cli.commands.common import check_method, check_paths, emit_csv, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports.lots import HEADER, TABLE, lot_rows
@@ -45,6 +45,8 @@ def lots(
 ) -> None:
     """List the open lots: asset, wallet, quantity, date acquired, unit cost and basis."""
     day = _day(as_of) if as_of else None
+    check_method(method, lots)
+    check_paths(inputs or (), output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=day, run_args=run_args)
     rows = lot_rows(run.result.open_lots)
     if run_args.json_out:
