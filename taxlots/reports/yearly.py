@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from taxlots.reports import form8949, schedule_d, txf
+from taxlots.reports import form8949, pdf, schedule_d, statement, txf
 from taxlots.reports.bundle import Writer
 from taxlots.reports.files import write_csv
 from taxlots.reports.form8949 import Form8949, Rounding
@@ -87,8 +87,12 @@ def write_txf(report: YearReport, path: Path) -> None:
 
 def writers(report: YearReport) -> dict[str, Writer]:
     """Every output file of the report, by name, with its writer."""
+    filer = pdf.Filer(report.options.name, report.options.tin)
     return {
+        "form8949.pdf": lambda p: pdf.write_form8949(p, report.form, filer),
+        "form8949-statement.pdf": lambda p: statement.write(p, report.form, filer.name, filer.tin),
         "form8949.csv": lambda p: write_form8949_csv(report, p),
+        "schedule_d.pdf": lambda p: pdf.write_schedule_d(p, report.schedule, report.year, report.whole, filer),
         "schedule_d.csv": lambda p: write_schedule_d_csv(report, p),
         "taxlots.txf": lambda p: write_txf(report, p),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -90,7 +91,7 @@ def test_form_amounts_show_losses_in_parentheses() -> None:
 
 def _sales(n: int, year: int) -> str:
     lines = [f"{year}-01-01 W trade {n * 10} USD -> {n} BTC id B"]
-    lines += [f"{year}-02-{i + 1:02d} W trade 1 BTC -> 15 USD id S{i + 1:02d}" for i in range(n)]
+    lines += [f"{date(year, 2, 1) + timedelta(days=i % 300)} W trade 1 BTC -> 15 USD id S{i + 1:02d}" for i in range(n)]
     return "\n".join(lines)
 
 
