@@ -108,7 +108,8 @@ class Form8949:
     """Every row (``detail``), the rows printed on the form pages (``form``), and which route each box took.
 
     Both frames have ``box, part, a, b, c, d, e, f, g, h`` (money in integer cents), ``page`` and ``row``
-    (1-based, per box); ``detail`` also has ``disposal_id, lot_id, wallet, asset``.
+    (1-based, per box); ``detail`` also has ``disposal_id, lot_id, wallet, asset`` and ``slice`` (the row's
+    index in the slices frame it was built from).
     """
 
     options: Options
@@ -167,9 +168,10 @@ def detail_rows(slices: pl.DataFrame, options: Options) -> pl.DataFrame:
             f=pl.lit(""),
         )
         .sort("_order", "_n")
+        .rename({"_n": "slice"})
     )
     return rows.pipe(_paginate, rows_per_page(options.year)).select(
-        "box", "part", "page", "row", "a", "b", "c", "d", "e", "f", "g", "h", "disposal_id", "lot_id", "wallet", "asset"
+        "box", "part", "page", "row", "a", "b", "c", "d", "e", "f", "g", "h", "disposal_id", "lot_id", "wallet", "asset", "slice"
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from taxlots.reports import form8949, pdf, schedule_d, statement, txf
+from taxlots.reports import form8949, pdf, schedule_d, statement, txf, workbook
 from taxlots.reports.bundle import Writer
 from taxlots.reports.files import write_csv
 from taxlots.reports.form8949 import Form8949, Rounding
@@ -92,9 +92,11 @@ def writers(report: YearReport) -> dict[str, Writer]:
         "form8949.pdf": lambda p: pdf.write_form8949(p, report.form, filer),
         "form8949-statement.pdf": lambda p: statement.write(p, report.form, filer.name, filer.tin),
         "form8949.csv": lambda p: write_form8949_csv(report, p),
+        "form8949.xlsx": lambda p: workbook.write_form8949(p, report.form),
         "schedule_d.pdf": lambda p: pdf.write_schedule_d(p, report.schedule, report.year, report.whole, filer),
         "schedule_d.csv": lambda p: write_schedule_d_csv(report, p),
         "taxlots.txf": lambda p: write_txf(report, p),
+        f"taxlots-{report.year}.xlsx": lambda p: workbook.write(p, report.frames, report.form),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from taxlots.lots.engine import Config, match
 from taxlots.reports import form8949, frames, yearly
 from taxlots.testing import ledger
@@ -11,9 +13,10 @@ def year_frames(text: str, year: int, config: Config | None = None) -> frames.Fr
     rows = ledger(text)
     result = match(rows, config or Config())
     empty = frames.transfers_schema_frame()
+    where = pl.DataFrame({"id": [r.id for r in rows], "file": [r.source.file for r in rows], "line": [r.source.line for r in rows]})
     return frames.Frames(
         year=year,
-        slices=frames.slices(result.disposals, year),
+        slices=frames.slices(result.disposals, year, where),
         open_lots=frames.open_lots(result.open_lots),
         income=frames.income(result.income, year),
         transfers=empty,
