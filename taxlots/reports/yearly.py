@@ -12,7 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from taxlots.reports import form8949, pdf, schedule_d, statement, txf, workbook
+import polars as pl
+
+from taxlots.reports import form8949, pdf, schedule_d, statement, turbotax, txf, workbook
 from taxlots.reports.bundle import Writer
 from taxlots.reports.files import write_csv
 from taxlots.reports.form8949 import Form8949, Rounding
@@ -88,6 +90,7 @@ def write_txf(report: YearReport, path: Path) -> None:
 def writers(report: YearReport) -> dict[str, Writer]:
     """Every output file of the report, by name, with its writer."""
     filer = pdf.Filer(report.options.name, report.options.tin)
+    gains = {name: _turbotax_writer(part) for name, part in turbotax.parts(report.form, report.options.turbotax_rows)}
     return {
         "form8949.pdf": lambda p: pdf.write_form8949(p, report.form, filer),
         "form8949-statement.pdf": lambda p: statement.write(p, report.form, filer.name, filer.tin),
@@ -96,8 +99,13 @@ def writers(report: YearReport) -> dict[str, Writer]:
         "schedule_d.pdf": lambda p: pdf.write_schedule_d(p, report.schedule, report.year, report.whole, filer),
         "schedule_d.csv": lambda p: write_schedule_d_csv(report, p),
         "taxlots.txf": lambda p: write_txf(report, p),
+        **gains,
         f"taxlots-{report.year}.xlsx": lambda p: workbook.write(p, report.frames, report.form),
     }
+
+
+def _turbotax_writer(part: pl.DataFrame) -> Writer:
+    return lambda p: turbotax.write(p, part)
 
 
 def summary(report: YearReport, files: list[str]) -> dict[str, Any]:
