@@ -1,0 +1,62 @@
+"""``taxlots compare``: FIFO, LIFO and HIFO, universal and per wallet, side by side for one tax year."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from taxlots.cli import options as o
+from taxlots.cli import render
+from taxlots.cli.commands.common import run_inputs
+from taxlots.cli.commands.report import JsonOpt, TaxYearOpt
+from taxlots.lots.methods import Method
+from taxlots.lots.pool import Scope
+from taxlots.pipeline import Run
+from taxlots.reports import compare as cmp
+from taxlots.reports import frames
+
+METHODS = (Method.FIFO, Method.LIFO, Method.HIFO)
+SCOPES = (Scope.UNIVERSAL, Scope.PER_WALLET)
+
+
+def _run(inputs: list[Path], method: Method, scope: Scope, tz: str, allow_shortfalls: bool, year: int, quiet: bool) -> Run:
+    """One run; after the first, its problems are shown only when it stops (the others repeat the first's)."""
+    if not quiet:
+        return run_inputs(inputs, method=method, scope=scope, lots=None, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31))
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):  # render.err writes to whatever sys.stderr is at the time
+            return run_inputs(
+                inputs, method=method, scope=scope, lots=None, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31)
+            )
+    except typer.Exit:
+        sys.stderr.write(f"with --method {method} --scope {scope}:\n{captured.getvalue()}")
+        raise
+
+
+def compare(
+    inputs: o.Inputs,
+    *,
+    year: TaxYearOpt,
+    tz: o.TzOpt = "UTC",
+    allow_shortfalls: o.AllowShortfallsOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Compare FIFO, LIFO and HIFO (universal and per wallet) for one tax year: proceeds, basis, short and long gain."""
+    outcomes = []
+    for i, (scope, method) in enumerate((s, m) for s in SCOPES for m in METHODS):
+        run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0)
+        outcomes.append(cmp.outcome(str(method), str(scope), frames.slices(run.result.disposals, year)))
+    if json_out:
+        typer.echo(json.dumps(cmp.document(year, outcomes), indent=2))
+    console = render.err if json_out else Console(highlight=False, soft_wrap=True)
+    right = cmp.COLUMNS[2:]
+    render.table(f"Tax year {year}: lot methods compared", cmp.COLUMNS, cmp.table_rows(outcomes), console, right=right)
+    console.print(f"[bold]Note:[/] {cmp.NOTE}")

@@ -1,0 +1,240 @@
+"""The one bridge from the engine's results to polars frames: every report reads these frames, nothing else.
+
+Money leaves the bridge as exact integer **cents** (``Int64``), rounded exactly as ``taxlots gains`` rounds
+them (each disposal's proceeds split over its lots in proportion to quantity, the remainder on its last row),
+so a report's totals are the sums of the gains rows. Quantities stay exact as text (``plain``). Dates are
+``pl.Date`` tax dates. If the engine's representation changes, only this module changes.
+
+Columns of :func:`slices` (one row per lot slice of a disposal sold in the year, in disposal order):
+``disposal_id, lot_id, wallet, asset, quantity, date_acquired, date_sold, proceeds, cost_basis, gain,
+long_term, price_source, sold_file, sold_line, acquired_file, acquired_line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from taxlots.model.diagnostics import Diagnostic
+from taxlots.model.lots import Disposal, Income, Lot, MatchResult
+from taxlots.model.money import cents, decimal_context, plain
+from taxlots.reports.gains import iter_gain_rows
+
+SLICE_SCHEMA: dict[str, pl.DataType] = {
+    "disposal_id": pl.String(),
+    "lot_id": pl.String(),
+    "wallet": pl.String(),
+    "asset": pl.String(),
+    "quantity": pl.String(),
+    "date_acquired": pl.Date(),
+    "date_sold": pl.Date(),
+    "proceeds": pl.Int64(),
+    "cost_basis": pl.Int64(),
+    "gain": pl.Int64(),
+    "long_term": pl.Boolean(),
+    "price_source": pl.String(),
+    "sold_file": pl.String(),
+    "sold_line": pl.Int64(),
+}
+
+
+def to_cents(value: Decimal) -> int:
+    """An amount already on whole cents as an integer number of cents (exact)."""
+    return int(value.scaleb(2))
+
+
+def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every lot slice of the disposals sold in ``year`` (all years when None), money in cents.
+
+    Args:
+        disposals: the engine's disposals, in event order.
+        year: the tax year, or None for every year.
+        ledger: the run's ledger frame; when given, each slice gets the file and line of the row that
+            acquired its lot (``acquired_file``, ``acquired_line``; null for a shortfall).
+    """
+    chosen = [d for d in disposals if year is None or d.sold_date.year == year]
+    cols: dict[str, list[object]] = {name: [] for name in SLICE_SCHEMA}
+    for d in chosen:  # the disposal's own columns, repeated once per slice
+        n = len(d.slices)
+        cols["price_source"] += [d.price_source] * n
+        cols["sold_file"] += [d.source.file] * n
+        cols["sold_line"] += [d.source.line] * n
+    for row in iter_gain_rows(chosen):
+        cols["disposal_id"].append(row.disposal_id)
+        cols["lot_id"].append(row.lot_id)
+        cols["wallet"].append(row.wallet)
+        cols["asset"].append(row.asset)
+        cols["quantity"].append(plain(row.quantity))
+        cols["date_acquired"].append(row.date_acquired)
+        cols["date_sold"].append(row.date_sold)
+        cols["proceeds"].append(to_cents(row.proceeds))
+        cols["cost_basis"].append(to_cents(row.cost_basis))
+        cols["gain"].append(to_cents(row.gain))
+        cols["long_term"].append(row.long_term)
+    frame = pl.DataFrame(cols, schema=SLICE_SCHEMA)
+    return frame.pipe(_with_acquisition_source, ledger)
+
+
+def _with_acquisition_source(frame: pl.DataFrame, ledger: pl.DataFrame | None) -> pl.DataFrame:
+    if ledger is None:
+        return frame.with_columns(acquired_file=pl.lit(None, pl.String), acquired_line=pl.lit(None, pl.Int64))
+    where = ledger.select(lot_id="id", acquired_file="file", acquired_line="line").unique("lot_id", keep="first")
+    return frame.join(where, on="lot_id", how="left", maintain_order="left")
+
+
+def open_lots(lots: Iterable[Lot]) -> pl.DataFrame:
+    """The lots still held: lot_id, asset, wallet, quantity, date_acquired, cost_basis (cents), file, line."""
+    rows = []
+    with decimal_context():
+        for lot in lots:
+            rows.append(
+                (
+                    lot.id,
+                    lot.asset,
+                    lot.wallet,
+                    plain(lot.quantity),
+                    lot.acquired_date,
+                    to_cents(cents(lot.basis)),
+                    lot.source.file,
+                    lot.source.line,
+                )
+            )
+    schema = {
+        "lot_id": pl.String,
+        "asset": pl.String,
+        "wallet": pl.String,
+        "quantity": pl.String,
+        "date_acquired": pl.Date,
+        "cost_basis": pl.Int64,
+        "file": pl.String,
+        "line": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def income(items: Iterable[Income], year: int | None) -> pl.DataFrame:
+    """Income received in ``year``: id, date, wallet, asset, quantity, usd_value (cents), note, price_source, file, line."""
+    rows = []
+    with decimal_context():
+        for i in items:
+            if year is None or i.received_date.year == year:
+                value = to_cents(cents(i.usd_value))
+                rows.append(
+                    (
+                        i.id,
+                        i.received_date,
+                        i.wallet,
+                        i.asset,
+                        plain(i.quantity),
+                        value,
+                        i.note,
+                        i.price_source,
+                        i.source.file,
+                        i.source.line,
+                    )
+                )
+    schema = {
+        "id": pl.String,
+        "date": pl.Date,
+        "wallet": pl.String,
+        "asset": pl.String,
+        "quantity": pl.String,
+        "usd_value": pl.Int64,
+        "note": pl.String,
+        "price_source": pl.String,
+        "file": pl.String,
+        "line": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+TRANSFER_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "date": pl.Date(),
+    "from_wallet": pl.String(),
+    "to_wallet": pl.String(),
+    "asset": pl.String(),
+    "sent_qty": pl.String(),
+    "received_qty": pl.String(),
+    "fee_asset": pl.String(),
+    "fee_qty": pl.String(),
+    "note": pl.String(),
+    "file": pl.String(),
+    "line": pl.Int64(),
+}
+
+
+def transfers_schema_frame() -> pl.DataFrame:
+    """An empty transfers frame (for results that come without a ledger)."""
+    return pl.DataFrame(schema=TRANSFER_SCHEMA)
+
+
+def transfers(ledger: pl.DataFrame, year: int | None, zone: str = "UTC") -> pl.DataFrame:
+    """The ledger's transfer rows dated in ``year`` (in ``zone``'s calendar), as text, with file and line."""
+    frame = ledger.filter(pl.col("type") == "transfer").with_columns(date=pl.col("timestamp").dt.convert_time_zone(zone).dt.date())
+    if year is not None:
+        frame = frame.filter(pl.col("date").dt.year() == year)
+    return frame.select(
+        "id",
+        "date",
+        pl.col("wallet").alias("from_wallet"),
+        pl.col("to_wallet"),
+        pl.col("sent_asset").alias("asset"),
+        "sent_qty",
+        "received_qty",
+        "fee_asset",
+        "fee_qty",
+        "note",
+        "file",
+        "line",
+    )
+
+
+def problems(diagnostics: Iterable[Diagnostic]) -> pl.DataFrame:
+    """Every diagnostic of the run: severity, code, file, line, message, hint."""
+    rows = [
+        (str(d.severity), str(d.code), d.source.file if d.source else "", d.source.line if d.source else None, d.message, d.hint)
+        for d in diagnostics
+    ]
+    schema = {"severity": pl.String, "code": pl.String, "file": pl.String, "line": pl.Int64, "message": pl.String, "hint": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Frames:
+    """Everything a report reads about one tax year, as frames (see the module docstring for the columns)."""
+
+    year: int
+    slices: pl.DataFrame
+    open_lots: pl.DataFrame
+    income: pl.DataFrame
+    transfers: pl.DataFrame
+    problems: pl.DataFrame
+
+
+def from_run(result: MatchResult, ledger: pl.DataFrame, diagnostics: Iterable[Diagnostic], year: int, zone: str = "UTC") -> Frames:
+    """The frames of tax year ``year`` from one run (matched up to the year's end, so open lots are year-end lots).
+
+    Args:
+        result: the engine's result.
+        ledger: the run's ledger frame (for acquisition file and line, and the transfers).
+        diagnostics: the run's problems.
+        year: the tax year.
+        zone: the IANA zone of the tax dates.
+    """
+    return Frames(
+        year=year,
+        slices=slices(result.disposals, year, ledger),
+        open_lots=open_lots(result.open_lots),
+        income=income(result.income, year),
+        transfers=transfers(ledger, year, zone),
+        problems=problems(diagnostics),
+    )

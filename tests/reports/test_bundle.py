@@ -1,0 +1,45 @@
+"""The output directory changes all at once or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taxlots.reports.bundle import write_dir
+
+
+def _write(text: str):  # type: ignore[no-untyped-def]
+    return lambda p: p.write_text(text)
+
+
+def test_new_directory_appears_with_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert write_dir(out, {"a.txt": _write("A"), "b.txt": _write("B")}) == ["a.txt", "b.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failing_writer_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old")
+
+    def fail(path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_dir(out, {"a.txt": _write("new"), "b.txt": fail})
+    assert (out / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary directory left behind
+
+
+def test_existing_directory_gets_new_versions_and_keeps_other_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old")
+    (out / "notes.txt").write_text("mine")
+    write_dir(out, {"a.txt": _write("new")})
+    assert (out / "a.txt").read_text() == "new"
+    assert (out / "notes.txt").read_text() == "mine"

@@ -1,0 +1,55 @@
+"""The bridge: slices in cents that match a plain Decimal reference, with both source locations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from taxlots import pipeline
+from taxlots.lots.engine import match
+from taxlots.reports import frames
+from taxlots.testing import ledger
+
+
+def test_slices_columns_and_cents() -> None:
+    rows = ledger("""
+        2024-01-01 K trade 10 USD -> 1 BTC id A
+        2024-01-02 K trade 20 USD -> 1 BTC id B
+        2024-02-01 K trade 1.5 BTC -> 100 USD id S
+        2025-02-01 K trade 0.5 BTC -> 100 USD id T
+    """)
+    out = frames.slices(match(rows).disposals, 2024)
+    # S: 1 of A (basis 10) + 0.5 of B (basis 10); proceeds 100 split 2/3 : 1/3 -> 66.67, remainder 33.33.
+    assert out.select("disposal_id", "lot_id", "quantity", "date_acquired", "proceeds", "cost_basis", "gain", "long_term").rows() == [
+        ("S", "A", "1", date(2024, 1, 1), 6667, 1000, 5667, False),
+        ("S", "B", "0.5", date(2024, 1, 2), 3333, 1000, 2333, False),
+    ]
+    assert out.select("sold_file", "sold_line").rows() == [("ledger.txt", 4), ("ledger.txt", 4)]
+
+
+def test_sample_totals_equal_a_decimal_reference(samples: object) -> None:
+    run = pipeline.run([f"{samples}/ledger_2024.csv"], zone=ZoneInfo("UTC"))
+    out = frames.slices(run.result.disposals, 2024, run.ledger.frame)
+    # Reference: each disposal's proceeds and basis rounded to cents (half up) once; rows of a disposal add up to it.
+    cent = Decimal("0.01")
+    proceeds = sum(d.proceeds.quantize(cent, ROUND_HALF_UP) for d in run.result.disposals if d.sold_date.year == 2024)
+    basis = sum(d.basis.quantize(cent, ROUND_HALF_UP) for d in run.result.disposals if d.sold_date.year == 2024)
+    assert Decimal(int(out["proceeds"].sum())) / 100 == proceeds
+    assert Decimal(int(out["cost_basis"].sum())) / 100 == basis
+    # Every slice knows the line that acquired its lot: kr-0101 sold 0.1 BTC of cb-0001 (line 3 of the sample).
+    first = out.row(0, named=True)
+    assert (first["disposal_id"], first["sold_line"], first["lot_id"], first["acquired_line"]) == ("kr-0101", 8, "cb-0001", 3)
+    assert out["acquired_line"].null_count() == 0
+
+
+def test_income_transfers_and_problems_frames(samples: object) -> None:
+    run = pipeline.run([f"{samples}/ledger_2024.csv"], zone=ZoneInfo("UTC"))
+    f = frames.from_run(run.result, run.ledger.frame, run.diagnostics, 2024)
+    # Three staking rewards: 13.41 + 12.22 + 12.65 = 38.28.
+    assert int(f.income["usd_value"].sum()) == 3828
+    assert f.transfers.select("id", "from_wallet", "to_wallet", "asset").rows() == [
+        ("cb-tx-0102", "Coinbase", "Kraken", "BTC"),
+        ("kr-tx-0109", "Kraken", "Coinbase", "ETH"),
+    ]
+    assert f.problems.height == 0
