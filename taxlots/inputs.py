@@ -215,8 +215,8 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx(name: str, path: str, out: Path) -> tuple[Source | None, list[Diagnostic]]:
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -8,12 +8,14 @@ import typer
 
 from taxlots import __version__
 from taxlots.cli import render
+from taxlots.cli.commands.compare import compare
 from taxlots.cli.commands.gains import gains
 from taxlots.cli.commands.income import income
 from taxlots.cli.commands.ingest import detect, import_
 from taxlots.cli.commands.lots import lots
 from taxlots.cli.commands.prices import prices_app
 from taxlots.cli.commands.project import check, init
+from taxlots.cli.commands.report import report
 from taxlots.cli.commands.transfers import transfers
 
 app = typer.Typer(
@@ -53,6 +55,8 @@ app.command("income")(income)
 app.command("init")(init)
 app.command("check")(check)
 app.command("transfers")(transfers)
+app.command("report")(report)
+app.command("compare")(compare)
 app.add_typer(prices_app, name="prices")
 
 

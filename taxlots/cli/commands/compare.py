@@ -14,8 +14,8 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import run_inputs
-from taxlots.cli.commands.report import JsonOpt, TaxYearOpt
+from taxlots.cli.commands.common import run_inputs  # noqa: I001
+from taxlots.cli.commands.report import TaxYearOpt
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.pipeline import Run
@@ -26,34 +26,54 @@ METHODS = (Method.FIFO, Method.LIFO, Method.HIFO)
 SCOPES = (Scope.UNIVERSAL, Scope.PER_WALLET)
 
 
-def _run(inputs: list[Path], method: Method, scope: Scope, tz: str, allow_shortfalls: bool, year: int, quiet: bool) -> Run:
+def _run(
+    inputs: list[Path] | None, method: Method, scope: Scope, tz: str, allow_shortfalls: bool, year: int, quiet: bool, run_args: o.RunArgs
+) -> Run:
     """One run; after the first, its problems are shown only when it stops (the others repeat the first's)."""
     if not quiet:
-        return run_inputs(inputs, method=method, scope=scope, lots=None, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31))
+        return run_inputs(
+            inputs,
+            method=method,
+            scope=scope,
+            lots=None,
+            tz=tz,
+            allow_shortfalls=allow_shortfalls,
+            as_of=date(year, 12, 31),
+            run_args=run_args,
+        )
     captured = io.StringIO()
     try:
         with contextlib.redirect_stderr(captured):  # render.err writes to whatever sys.stderr is at the time
             return run_inputs(
-                inputs, method=method, scope=scope, lots=None, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31)
+                inputs,
+                method=method,
+                scope=scope,
+                lots=None,
+                tz=tz,
+                allow_shortfalls=allow_shortfalls,
+                as_of=date(year, 12, 31),
+                run_args=run_args,
             )
     except typer.Exit:
         sys.stderr.write(f"with --method {method} --scope {scope}:\n{captured.getvalue()}")
         raise
 
 
+@o.run_options
 def compare(
-    inputs: o.Inputs,
+    inputs: o.Inputs = None,
     *,
     year: TaxYearOpt,
     tz: o.TzOpt = "UTC",
     allow_shortfalls: o.AllowShortfallsOpt = False,
-    json_out: JsonOpt = False,
+    run_args: o.RunArgs,
 ) -> None:
     """Compare FIFO, LIFO and HIFO (universal and per wallet) for one tax year: proceeds, basis, short and long gain."""
     outcomes = []
     for i, (scope, method) in enumerate((s, m) for s in SCOPES for m in METHODS):
-        run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0)
+        run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0, run_args=run_args)
         outcomes.append(cmp.outcome(str(method), str(scope), frames.slices(run.result.disposals, year)))
+    json_out = run_args.json_out
     if json_out:
         typer.echo(json.dumps(cmp.document(year, outcomes), indent=2))
     console = render.err if json_out else Console(highlight=False, soft_wrap=True)

@@ -63,8 +63,9 @@ def brokers(values: list[str] | None) -> dict[str, Broker]:
     return out
 
 
+@o.run_options
 def report(
-    inputs: o.Inputs,
+    inputs: o.Inputs = None,
     *,
     year: TaxYearOpt,
     out: OutDirOpt,
@@ -81,11 +82,14 @@ def report(
     name: NameOpt = "",
     tin: TinOpt = "",
     turbotax_rows: TurboTaxRowsOpt = 2000,
-    json_out: JsonOpt = False,
+    run_args: o.RunArgs,
 ) -> None:
     """Write the tax year's Form 8949, Schedule D, TXF, TurboTax CSV and audit workbook into a directory."""
     marked = brokers(broker)
-    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31))
+    json_out = run_args.json_out
+    run = run_inputs(
+        inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31), run_args=run_args
+    )
     form_options = Options(
         year=year, brokers=marked, rounding=rounding, max_pages=max_pages, statement_all=statement, exception1=exception1
     )
