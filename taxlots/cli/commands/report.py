@@ -84,7 +84,7 @@ def report(
     turbotax_rows: TurboTaxRowsOpt = 2000,
     run_args: o.RunArgs,
 ) -> None:
-    """Write the tax year's Form 8949, Schedule D, TXF, TurboTax CSV and audit workbook into a directory."""
+    """Write the Form 8949, Schedule D, TXF, TurboTax CSV and audit workbook of a tax year into a directory."""
     marked = brokers(broker)
     json_out = run_args.json_out
     run = run_inputs(
