@@ -24,13 +24,11 @@ from taxlots.lots.methods import Method, StandingOrder
 from taxlots.lots.pool import Scope
 from taxlots.lots.transition import PER_WALLET_FROM, Assignment
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
+from taxlots.model.ledger import NOT_PROPERTY
 from taxlots.model.lots import Lot, MatchResult, Selection
 from taxlots.model.source import SourceRef
 from taxlots.pairing import TransferReport
 from taxlots.pricing import DEFAULT_PEGGED, PriceReport, attach_prices
-
-#: Kraken's fee credits: not property (promotional credit toward fees), so a fee paid with them costs nothing.
-FEE_CREDITS = ("KFEE",)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,7 +165,7 @@ def _fee_credits(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Diagnostic]]:
     A fee in credits is cleared from the fee columns (the note keeps it); a row that only moves credits (a KFEE
     deposit) leaves the ledger, counted and reported per file like any skipped row.
     """
-    credit = pl.col("fee_asset").is_in(list(FEE_CREDITS))
+    credit = pl.col("fee_asset").is_in(list(NOT_PROPERTY))
     said = pl.format("fee paid with {} {} credits (not property, no USD value)", pl.col("fee_qty"), pl.col("fee_asset"))
     note = pl.when(pl.col("note").fill_null("") == "").then(said).otherwise(pl.concat_str([pl.col("note"), said], separator="; "))
     frame = frame.with_columns(
@@ -175,13 +173,13 @@ def _fee_credits(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Diagnostic]]:
         fee_asset=pl.when(credit).then(None).otherwise(pl.col("fee_asset")),
         fee_qty=pl.when(credit).then(None).otherwise(pl.col("fee_qty")),
     )
-    only_credits = pl.coalesce("received_asset", "sent_asset").is_in(list(FEE_CREDITS)) & pl.col("type").is_in(["deposit", "withdrawal"])
+    only_credits = pl.coalesce("received_asset", "sent_asset").is_in(list(NOT_PROPERTY)) & pl.col("type").is_in(["deposit", "withdrawal"])
     dropped = frame.filter(only_credits)
     diags = [
         Diagnostic(
             code=Code.SKIPPED_ROWS,
             severity=Severity.INFO,
-            message=f"skipped {n} row(s): fee credits ({', '.join(FEE_CREDITS)}) are not property",
+            message=f"skipped {n} row(s): fee credits ({', '.join(NOT_PROPERTY)}) are not property",
             source=SourceRef(str(file), int(line)),
         )
         for file, line, n in dropped.group_by("file", maintain_order=True).agg(pl.col("line").min(), pl.len()).iter_rows()

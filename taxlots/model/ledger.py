@@ -11,6 +11,8 @@ from taxlots.model.source import SourceRef
 
 #: The one asset that is cash: it has no lots and no gain. Everything else is property.
 CASH = "USD"
+#: Fee credits that are not property (Kraken's KFEE): a fee paid with them costs nothing, and they have no lots.
+NOT_PROPERTY: tuple[str, ...] = ("KFEE",)
 
 #: The columns of the generic ledger CSV, in order (a public, stable contract).
 LEDGER_COLUMNS: tuple[str, ...] = (

@@ -32,7 +32,7 @@ from datetime import timedelta
 import polars as pl
 
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
-from taxlots.model.ledger import CASH
+from taxlots.model.ledger import CASH, NOT_PROPERTY
 from taxlots.model.source import SourceRef
 from taxlots.pricing import exact
 from taxlots.pricing.files import read_prices
@@ -40,7 +40,6 @@ from taxlots.pricing.table import best_prices, file_lookup, ledger_lookup, ledge
 
 DEFAULT_PEGGED = ("USDT", "USDC", "DAI", "PYUSD", "FDUSD", "USDP", "TUSD", "GUSD", "BUSD")
 #: Assets that are not property: a fee paid in them is worth nothing (Kraken's prepaid fee credits).
-NOT_PROPERTY = ("KFEE",)
 NOT_PROPERTY_SOURCE = "not property"
 #: The columns this step adds (or fills, when the frame has them).
 ADDED = ("price_source", "fee_usd", "fee_source")

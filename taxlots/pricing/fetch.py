@@ -25,9 +25,9 @@ from typing import Any, Protocol
 import polars as pl
 
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
-from taxlots.model.ledger import CASH
+from taxlots.model.ledger import CASH, NOT_PROPERTY
 from taxlots.model.money import decimal_context, plain
-from taxlots.pricing.attach import NOT_PROPERTY, mark_needs
+from taxlots.pricing.attach import mark_needs
 
 HEADER = ("timestamp", "asset", "usd_price", "source")
 INSTALL = "pip install 'taxlots[fetch]'"
