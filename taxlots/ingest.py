@@ -667,17 +667,33 @@ def to_rows(frame: pl.DataFrame, batch: int = 65_536) -> Iterator[LedgerRow]:
     missing = [
         pl.lit(None, pl.Datetime("us", "UTC") if c == "acquired_at" else pl.String).alias(c) for c in _DECIDED if c not in frame.columns
     ]
-    decided = frame.with_columns(missing).select(_DECIDED)
-    for part, extra in zip(frame.select(_ROW_COLUMNS).iter_slices(batch), decided.iter_slices(batch), strict=True):
-        rows = zip(part.iter_rows(), extra.iter_rows(), strict=True)
-        for (seq, ts, wallet, kind, sa, sq, ra, rq, fa, fq, usd, to, rid, note, file, line, imp), (
+    columns = frame.with_columns(missing).select(*_ROW_COLUMNS, *_DECIDED)
+    for part in columns.iter_slices(batch):
+        for (
+            seq,
+            ts,
+            wallet,
+            kind,
+            sa,
+            sq,
+            ra,
+            rq,
+            fa,
+            fq,
+            usd,
+            to,
+            rid,
+            note,
+            file,
+            line,
+            imp,
             fusd,
             acq,
             gfmv,
             disp,
             psrc,
             fsrc,
-        ) in rows:
+        ) in part.iter_rows():
             yield LedgerRow(
                 seq=seq,
                 timestamp=ts,
