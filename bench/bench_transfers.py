@@ -1,6 +1,6 @@
 """Benchmark: `pairing.link` on N synthetic transfers (N withdrawals + N deposits) between four exchanges.
 
-    python bench/bench_transfers.py --transfers 300000 [--assets 8] [--days 730] [--seed 7]
+    python bench/bench_transfers.py --transfers 300000 [--trades 0] [--assets 8] [--days 730] [--seed 7]
 
 Builds the ledger frame in memory (not timed), then times ``link`` (extract, match, rewrite, report) and
 prints the seconds (wall and CPU: on a shared machine the CPU time is the steadier figure) and how many
@@ -8,6 +8,8 @@ pairs it found. Deterministic for given arguments. Never part of the test run.
 
 Each transfer leaves a random exchange for another one 1 to 120 minutes later, short by 0 to 0.5% (a network
 fee); one in ten carries the same tx hash on both sides. Withdrawals are spread evenly over ``--days``.
+``--trades N`` adds N USD trades around them, which ``link`` must carry through untouched: a bot's year is
+mostly trades, so ``--transfers 50000 --trades 900000`` is what the step costs in a million-row year.
 """
 
 from __future__ import annotations
@@ -82,19 +84,52 @@ def frame(n: int, assets: int, days: int, seed: int) -> pl.DataFrame:
     )
 
 
+def with_trades(transfers: pl.DataFrame, n: int, days: int) -> pl.DataFrame:
+    """``transfers`` plus ``n`` USD buys spread over the same days, renumbered in time order."""
+    if n == 0:
+        return transfers
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    step = days * 86_400_000_000 // n
+    trades = pl.DataFrame({"i": range(n)}).select(
+        seq=pl.lit(0, pl.Int64),
+        timestamp=pl.lit(start) + pl.duration(microseconds=pl.col("i") * step),
+        wallet=pl.lit("Kraken"),
+        type=pl.lit("trade"),
+        sent_asset=pl.lit("USD"),
+        sent_qty=pl.lit("100.00"),
+        received_asset=pl.lit("A0"),
+        received_qty=pl.lit("0.5"),
+        fee_asset=pl.lit(None, pl.String),
+        fee_qty=pl.lit(None, pl.String),
+        usd_value=pl.lit(None, pl.String),
+        to_wallet=pl.lit(None, pl.String),
+        id=pl.format("t{}", "i"),
+        note=pl.lit(""),
+        tx_hash=pl.lit(None, pl.String),
+        address=pl.lit(None, pl.String),
+        file=pl.lit("trades.csv"),
+        line=pl.col("i") + 2,
+        importer=pl.lit("generic"),
+    )
+    both = pl.concat([transfers, trades.select(transfers.columns).cast(transfers.schema)])
+    return both.sort("timestamp", "file", "line").with_columns(seq=pl.int_range(pl.len(), dtype=pl.Int64))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transfers", type=int, default=300_000)
+    parser.add_argument("--trades", type=int, default=0, help="USD trades around the transfers")
     parser.add_argument("--assets", type=int, default=8)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    ledger = frame(args.transfers, args.assets, args.days, args.seed)
+    ledger = with_trades(frame(args.transfers, args.assets, args.days, args.seed), args.trades, args.days)
     began, cpu = time.perf_counter(), time.process_time()
     out, report, diags = link(ledger, missing_basis="zero")
     took, used = time.perf_counter() - began, time.process_time() - cpu
     print(
-        f"link: {ledger.height:,} rows ({args.transfers:,} withdrawals + {args.transfers:,} deposits) in {took:.3f} s "
+        f"link: {ledger.height:,} rows ({args.transfers:,} withdrawals + {args.transfers:,} deposits + {args.trades:,} trades) "
+        f"in {took:.3f} s "
         f"({used:.3f} s of CPU, all threads); "
         f"{report.pairs.height:,} pairs, {report.unmatched.height:,} unmatched, {len(diags):,} diagnostics, {out.height:,} rows out"
     )

@@ -284,6 +284,8 @@ def _rewrite(frame: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     is_dep = pl.col("_wname").is_not_null()
     has_fee = is_dep & pl.col("fee_qty").is_not_null()
     out = out.filter(~is_dep | has_fee)
+    if not out.select(has_fee.any()).item():
+        return out.drop("_wname")  # the usual case: no deposit fee, so no column to rewrite on every row
     fee_note = pl.format("fee of deposit {} (matched with withdrawal {})", pl.col("id"), pl.col("_wname"))
     return out.with_columns(
         type=pl.when(has_fee).then(pl.lit(Kind.FEE.value)).otherwise(pl.col("type")),
