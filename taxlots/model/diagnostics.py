@@ -35,6 +35,7 @@ class Code(StrEnum):
     # prices
     PRICE_FILE = "price-file"
     PRICE_ASSUMED = "price-assumed"
+    PRICE_CONFLICT = "price-conflict"  # two price files (or lines) give different prices for one asset and moment
     # lot matching
     MISSING_PRICE = "missing-price"
     SHORTFALL = "shortfall"

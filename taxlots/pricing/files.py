@@ -26,7 +26,9 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -97,7 +99,52 @@ def read_prices(specs: Sequence[str | PriceSpec]) -> tuple[pl.DataFrame, list[Di
         diags += problems
         if frame is not None:
             frames.append(frame)
-    return (pl.concat(frames, how="vertical") if frames else empty_prices()), diags
+    prices = pl.concat(frames, how="vertical") if frames else empty_prices()
+    return prices, diags + conflicts(prices)
+
+
+def conflicts(prices: pl.DataFrame) -> list[Diagnostic]:
+    """One warning per pair of files (or per file) that give different prices for the same asset and moment.
+
+    The lookup takes the first file's price (then the earlier line); a disagreement is worth knowing about,
+    because it may be a wrong file or a wrong asset name. Prices are compared as numbers (``42000`` equals
+    ``42000.0``), and only within a rank: a USD quote beating a stablecoin quote is documented, not a conflict.
+    """
+    keys = ["asset", "timestamp", "rank"]
+    clashing = prices.filter(pl.col("price").n_unique().over(keys) > 1)
+    if clashing.is_empty():
+        return []
+    found: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    rows = clashing.sort(*keys, "order", "line").select(*keys, "price", "source", "line")
+    for _key, group in rows.group_by(keys, maintain_order=True):
+        (asset, stamp, _rank, price, kept, line), *others = group.iter_rows()
+        for *_same, other_price, other, other_line in others:
+            if Decimal(other_price) != Decimal(price):
+                found.setdefault((kept, other), []).append((asset, stamp, price, line, other_price, other_line))
+    diags = []
+    for (kept, other), clashes in found.items():
+        asset, stamp, price, line, lost, other_line = clashes[0]
+        moment = f"{asset} at {stamp:%Y-%m-%d %H:%M:%S} UTC"
+        if kept == other:
+            message = (
+                f"{len(clashes)} price(s) of this file disagree with a later line: e.g. {moment} is {price} here (used) "
+                f"and {lost} at line {other_line}"
+            )
+        else:
+            message = (
+                f"{len(clashes)} price(s) disagree with {other.removeprefix('file:')}: e.g. {moment} is {price} here (used) "
+                f"and {lost} there (line {other_line})"
+            )
+        diags.append(
+            Diagnostic(
+                code=Code.PRICE_CONFLICT,
+                severity=Severity.WARNING,
+                message=message,
+                source=SourceRef(kept.removeprefix("file:"), line),
+                hint="the file given first (and its earlier line) wins; remove or fix the wrong price",
+            )
+        )
+    return diags
 
 
 def _first_line(path: str) -> tuple[str | None, Diagnostic | None]:

@@ -262,7 +262,11 @@ def test_first_price_file_wins_a_tie_and_a_usd_quote_beats_a_stablecoin_quote() 
     usd = write("XBTUSD_60.csv", "1709251200,1,1,1,60000,1,1")
     out, _, diags = attach_prices(frame, price_files=[usdt, b, a, usd])
     assert values(out) == {"i1": ("60000", "file:XBTUSD_60.csv"), "i2": ("3100", "file:b.csv")}
-    assert [d.code for d in diags] == [Code.PRICE_ASSUMED]  # the USDT file, once
+    # the USDT file, once; and b.csv's ETH disagreeing with a.csv's (b.csv was given first, so it wins)
+    assert sorted((d.code, d.source.file if d.source else "") for d in diags) == [
+        (Code.PRICE_ASSUMED, "XBTUSDT_60.csv"),
+        (Code.PRICE_CONFLICT, "b.csv"),
+    ]
 
 
 def test_unpriced_rows_are_one_error_per_asset_and_run_of_days() -> None:

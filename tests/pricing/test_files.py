@@ -198,3 +198,30 @@ def test_parse_spec_prefers_an_existing_file_with_an_equals_sign() -> None:
     assert parse_spec("a=b.csv") == PriceSpec(path="a=b.csv")
     assert parse_spec("eth=other.csv") == PriceSpec(path="other.csv", asset="ETH")
     assert parse_spec("plain.csv") == PriceSpec(path="plain.csv")
+
+
+def test_two_files_that_disagree_on_a_moment_give_one_warning_naming_both_and_the_one_used() -> None:
+    a = write("a.csv", "timestamp,asset,usd_price", "2024-03-01,BTC,42000", "2024-03-02,BTC,43000", "2024-03-03,ETH,3000")
+    b = write("b.csv", "timestamp,asset,usd_price", "2024-03-01,BTC,42000.0", "2024-03-02,BTC,43100", "2024-03-03,ETH,3001")
+    _, diags = read_prices([a, b])
+    # 42000 and 42000.0 are the same number; BTC on the 2nd and ETH on the 3rd differ: one warning for the pair
+    assert [(d.code, d.severity, d.source.file, d.source.line) for d in diags if d.source] == [
+        (Code.PRICE_CONFLICT, Severity.WARNING, "a.csv", 3)
+    ]
+    assert diags[0].message == (
+        "2 price(s) disagree with b.csv: e.g. BTC at 2024-03-02 00:00:00 UTC is 43000 here (used) and 43100 there (line 3)"
+    )
+
+
+def test_one_file_that_prices_a_moment_twice_differently_is_a_warning() -> None:
+    path = write("p.csv", "timestamp,asset,usd_price", "2024-03-01,BTC,42000", "2024-03-01T00:00:00Z,BTC,41000")
+    _, diags = read_prices([path])
+    assert [d.message for d in diags] == [
+        "1 price(s) of this file disagree with a later line: e.g. BTC at 2024-03-01 00:00:00 UTC is 42000 here (used) and 41000 at line 3"
+    ]
+
+
+def test_files_that_agree_or_price_different_moments_give_no_warning() -> None:
+    a = write("a.csv", "timestamp,asset,usd_price", "2024-03-01,BTC,42000", "2024-03-01,ETH,3000")
+    b = write("b.csv", "timestamp,asset,usd_price", "2024-03-01,BTC,42000.00", "2024-03-01T00:00:01Z,ETH,3100")
+    assert read_prices([a, b])[1] == []
