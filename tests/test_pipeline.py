@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 from taxlots import pipeline
 from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import Code, Severity
@@ -35,13 +37,16 @@ def test_a_transfer_whose_amounts_are_written_differently_needs_no_price(tmp_pat
 def test_fee_credits_cost_nothing_and_their_grants_are_counted(tmp_path: Path) -> None:
     result = run(
         tmp_path,
-        "2024-01-01T00:00:00Z,Kraken,deposit,,,KFEE,1000,,,,,K0,\n2024-01-02T00:00:00Z,Kraken,trade,USD,100,BTC,0.01,KFEE,40,,,B1,\n",
+        "2024-01-01T00:00:00Z,Kraken,deposit,,,KFEE,1000,,,,,K0,\n2024-01-02T00:00:00Z,Kraken,trade,USD,100,BTC,0.01,KFEE,40,,,B1,\n"
+        "2024-01-03T00:00:00Z,Kraken,withdrawal,BTC,0.004,,,KFEE,5,,,W1,\n",  # its only fee in credits: no price needed
     )
     assert [d.message for d in result.diagnostics if d.severity is Severity.ERROR] == []
     (skipped,) = [d for d in result.diagnostics if d.code is Code.SKIPPED_ROWS]
     assert skipped.message == "skipped 1 row(s): fee credits (KFEE) are not property"
+    assert not [d for d in result.diagnostics if d.code is Code.MISSING_PRICE]
     (lot,) = result.result.open_lots
-    assert (lot.quantity, lot.basis) == (Decimal("0.01"), Decimal("100"))  # no fee value added to the basis
+    assert (lot.quantity, lot.basis) == (Decimal("0.006"), Decimal("60"))  # no fee value added to the basis
+    assert result.frame.filter(pl.col("id") == "W1")["fee_asset"].to_list() == [None]
 
 
 def test_universal_pools_after_2024_warn(tmp_path: Path) -> None:

@@ -19,8 +19,9 @@ pegged stablecoin at 1.00 USD (reported once per asset), so a depeg in a price f
 
 Values are exact: ``price * quantity`` in ``Decimal`` (the project context, with room for the full
 product), rounded only to the engine's grain of 1e-18 USD (half even), written as canonical decimal
-strings. Only the rows that need a value are multiplied. Kraken fee credits (``KFEE``) are not property:
-a fee in KFEE is worth 0 (``fee_source = "not property"``).
+strings. Only the rows that need a value are multiplied. Fee credits that are not property (Kraken's
+``KFEE``, ``model.ledger.NOT_PROPERTY``) are cleared from the ledger before this step (``pipeline``), so a
+fee in them never reaches here.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from datetime import timedelta
 import polars as pl
 
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
-from taxlots.model.ledger import CASH, NOT_PROPERTY
+from taxlots.model.ledger import CASH
 from taxlots.model.source import SourceRef
 from taxlots.pricing import exact
 from taxlots.pricing.files import read_prices
@@ -40,7 +41,6 @@ from taxlots.pricing.table import best_prices, file_lookup, ledger_lookup, ledge
 
 DEFAULT_PEGGED = ("USDT", "USDC", "DAI", "PYUSD", "FDUSD", "USDP", "TUSD", "GUSD", "BUSD")
 #: Assets that are not property: a fee paid in them is worth nothing (Kraken's prepaid fee credits).
-NOT_PROPERTY_SOURCE = "not property"
 #: The columns this step adds (or fills, when the frame has them).
 ADDED = ("price_source", "fee_usd", "fee_source")
 HINT = (
@@ -90,7 +90,7 @@ def attach_prices(
     diags += _peg_warnings(work, chosen) + _missing(unpriced)
     report = PriceReport(
         filled=_counts(chosen, "value"),
-        fees_filled=_counts(chosen, "fee", extra=work.filter(pl.col("_kfee")).height),
+        fees_filled=_counts(chosen, "fee"),
         pegged={a: n for a, n in chosen.filter(pl.col("_src") == "peg").group_by("asset").len().sort("asset").iter_rows()},
         unpriced=tuple(
             SourceRef(f, ln, imp) for f, ln, imp in unpriced.unique("_i").sort("_i").select("file", "line", "importer").iter_rows()
@@ -101,7 +101,7 @@ def attach_prices(
 
 
 def mark_needs(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with a row index and the flags ``_need`` (usd_value), ``_fee_need`` (fee_usd) and ``_kfee``."""
+    """The frame with a row index and the flags ``_need`` (usd_value) and ``_fee_need`` (fee_usd)."""
     for name in ADDED:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
@@ -110,7 +110,7 @@ def mark_needs(frame: pl.DataFrame) -> pl.DataFrame:
     usd_side = (typ == "trade") & ((pl.col("sent_asset") == CASH) | (pl.col("received_asset") == CASH)).fill_null(False)
     # quantities are checked decimal strings, not canonical ones ("2" and "2.00000000"): compare them as numbers
     has_fee = fee_asset.is_not_null() & pl.col("fee_qty").is_not_null() & ~pl.col("fee_qty").str.contains(r"^0*\.?0*$")
-    property_fee = has_fee & (fee_asset != CASH) & ~fee_asset.is_in(NOT_PROPERTY)
+    property_fee = has_fee & (fee_asset != CASH)
     own_fee = property_fee & (fee_asset.eq_missing(pl.col("sent_asset")) | fee_asset.eq_missing(pl.col("received_asset")))
     got, sent = pl.col("received_qty"), pl.col("sent_qty")
     network = (exact.mantissa(got) != exact.mantissa(sent)).fill_null(got != sent)  # less, or more (an engine error)
@@ -125,7 +125,6 @@ def mark_needs(frame: pl.DataFrame) -> pl.DataFrame:
         _usd_side=usd_side,
         _need=need & pl.col("usd_value").is_null(),
         _fee_need=third & pl.col("fee_usd").is_null(),
-        _kfee=has_fee & fee_asset.is_in(NOT_PROPERTY) & pl.col("fee_usd").is_null(),
     )
 
 
@@ -209,15 +208,9 @@ def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     ``work`` is row ``_i`` of the frame) into copies of the columns, with no million-row join.
     """
     had = pl.col("usd_value").is_not_null() | pl.col("_usd_side")
-    kfee = pl.col("_kfee")
     base = work.with_columns(
         price_source=pl.coalesce("price_source", pl.when(had).then(pl.lit("export"))),
-        fee_usd=pl.coalesce("fee_usd", pl.when(kfee).then(pl.lit("0"))),
-        fee_source=pl.coalesce(
-            "fee_source",
-            pl.when(pl.col("fee_usd").is_not_null()).then(pl.lit("export")),
-            pl.when(kfee).then(pl.lit(NOT_PROPERTY_SOURCE)),
-        ),
+        fee_source=pl.coalesce("fee_source", pl.when(pl.col("fee_usd").is_not_null()).then(pl.lit("export"))),
     )
     placed = []
     for target, (value, source) in (("value", ("usd_value", "price_source")), ("fee", ("fee_usd", "fee_source"))):
@@ -227,11 +220,8 @@ def _apply(work: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     return base.with_columns(placed)
 
 
-def _counts(chosen: pl.DataFrame, target: str, extra: int = 0) -> dict[str, int]:
-    counts = {s: n for s, n in chosen.filter(pl.col("target") == target).group_by("_src").len().sort("_src").iter_rows()}
-    if extra:
-        counts[NOT_PROPERTY_SOURCE] = extra
-    return counts
+def _counts(chosen: pl.DataFrame, target: str) -> dict[str, int]:
+    return {s: n for s, n in chosen.filter(pl.col("target") == target).group_by("_src").len().sort("_src").iter_rows()}
 
 
 def _unpriced(out: pl.DataFrame) -> pl.DataFrame:

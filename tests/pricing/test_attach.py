@@ -156,20 +156,6 @@ def test_a_fee_in_a_third_asset_gets_fee_usd() -> None:
     assert diags == []
 
 
-def test_kfee_is_not_property() -> None:
-    frame = ledger(
-        "2025-03-01T10:00:00Z,Kraken,trade,USD,960,SOL,6,KFEE,40,,,t1,",
-        "2025-03-01T10:00:00Z,Kraken,withdrawal,SOL,1,,,KFEE,5,,,w1,",
-    )
-    out, report, diags = attach_prices(frame)
-    assert by_id(out, "usd_value", "price_source", "fee_usd", "fee_source") == {
-        "t1": (None, "export", "0", "not property"),
-        "w1": (None, None, "0", "not property"),  # a withdrawal whose only fee is KFEE needs no value
-    }
-    assert report.fees_filled == {"not property": 2}
-    assert diags == []
-
-
 def test_transfers_withdrawals_and_deposits_are_priced_only_when_a_fee_needs_it() -> None:
     frame = ledger(
         "2024-03-01T12:00:00Z,A,transfer,ETH,1,ETH,0.9992,,,,B,net,",  # network fee: 1 * 3400
