@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taxlots import ingest
+from taxlots import ingest, pipeline
+from taxlots.lots.engine import NetworkFee
+from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import Code, Severity
 from taxlots.pairing import link, read_overrides
 from taxlots.transfers.overrides import parse
@@ -395,3 +397,107 @@ def test_quantities_too_long_for_128_bits_stay_exact(tmp_path: Path) -> None:
         missing_basis="zero",
     )
     assert report.pairs.height == 0
+
+
+# ---- through the whole pipeline: matching moves lots, it never makes or loses quantity or basis -------------------
+
+WALLETS = ("Kraken", "Coinbase", "Ledger")
+buy = st.tuples(st.sampled_from(WALLETS), st.sampled_from(["BTC", "ETH"]), st.integers(1, 50), st.integers(1, 99_999))
+move = st.tuples(
+    st.sampled_from(WALLETS),
+    st.sampled_from(WALLETS),
+    st.sampled_from(["BTC", "ETH"]),
+    st.integers(1, 4),  # the fraction of the source's holding sent, in quarters
+    st.integers(0, 9),  # the network fee, in thousandths of what was sent (under the 1% tolerance)
+)
+
+
+def _year(
+    buys: list[tuple[str, str, int, int]], moves: list[tuple[str, str, str, int, int]]
+) -> tuple[str, dict[str, int], dict[tuple[str, str], Decimal], int]:
+    """A ledger of buys, then transfers between the wallets (three days apart, so each pair is unambiguous).
+
+    Returns the ledger's text and the plain reference: what was paid per asset in cents, what each wallet
+    holds of each asset at the end, and how many transfers there are. Quantities are tenths; each move sends
+    a quarter-multiple of what the source holds.
+    """
+    lines, paid = [], {"BTC": 0, "ETH": 0}
+    held: dict[tuple[str, str], Decimal] = {}
+    for n, (wallet, asset, tenths, cents) in enumerate(buys):
+        qty = Decimal(tenths) / 10
+        lines.append(f"2024-01-01T{n % 24:02d}:{n // 24:02d}:00Z,{wallet},trade,USD,{Decimal(cents) / 100},{asset},{qty},,,,,B{n},")
+        paid[asset] += cents
+        held[wallet, asset] = held.get((wallet, asset), Decimal(0)) + qty
+    transfers = 0
+    start = datetime(2024, 2, 1, tzinfo=UTC)
+    for n, (src, dst, asset, quarters, per_mille) in enumerate(moves):
+        sent = held.get((src, asset), Decimal(0)) * quarters / 4
+        if src == dst or sent == 0:
+            continue
+        got = sent - sent * per_mille / 1000
+        at = start + timedelta(days=3 * n)
+        value = sent * 1000  # what was sent is worth 1000 USD a unit: the network fee's value, when it is sold
+        lines.append(f"{at:%Y-%m-%dT%H:%M:%SZ},{src},withdrawal,{asset},{sent},,,,,{value},,W{n},")
+        lines.append(f"{at + timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ},{dst},deposit,,,{asset},{got},,,,,D{n},")
+        held[src, asset] -= sent
+        held[dst, asset] = held.get((dst, asset), Decimal(0)) + got
+        transfers += 1
+    return "\n".join(lines) + "\n", paid, held, transfers
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(buy, min_size=1, max_size=6), st.lists(move, max_size=6), st.sampled_from(list(NetworkFee)), st.sampled_from(list(Scope)))
+def test_matched_transfers_keep_every_dollar_of_basis_under_each_scope_and_fee_policy(
+    tmp_path: Path,
+    buys: list[tuple[str, str, int, int]],
+    moves: list[tuple[str, str, str, int, int]],
+    fee: NetworkFee,
+    scope: Scope,
+) -> None:
+    text, paid, held, transfers = _year(buys, moves)
+    path = tmp_path / "year.csv"
+    path.write_text(HEADER + text)
+    run = pipeline.run([str(path)], zone=UTC, scope=scope, network_fee=fee)
+    errors = [d.render() for d in run.diagnostics if d.severity is Severity.ERROR]
+    assert run.transfers.pairs.height == transfers and errors == [], errors
+    for asset, cents in paid.items():
+        kept = sum((lot.basis for lot in run.result.open_lots if lot.asset == asset), Decimal(0))
+        sold = [d for d in run.result.disposals if d.asset == asset]  # only network fees are ever disposed of here
+        assert kept + sum((d.basis for d in sold), Decimal(0)) == Decimal(cents) / 100
+        if fee is NetworkFee.BASIS:
+            assert sold == []  # the fee units' basis went on to the units that arrived
+    # and the units: each wallet holds what the reference says (per wallet), or at least each asset does (universal)
+    lots: dict[tuple[str, str], Decimal] = {}
+    for lot in run.result.open_lots:
+        key = (lot.wallet if scope is Scope.PER_WALLET else "", lot.asset)
+        lots[key] = lots.get(key, Decimal(0)) + lot.quantity
+    want: dict[tuple[str, str], Decimal] = {}
+    for (wallet, asset), qty in held.items():
+        key = (wallet if scope is Scope.PER_WALLET else "", asset)
+        want[key] = want.get(key, Decimal(0)) + qty
+    assert lots == {k: q for k, q in want.items() if q}
+
+
+def test_a_transfer_in_transit_over_the_year_end_keeps_its_lot_dates_and_basis(tmp_path: Path) -> None:
+    body = (
+        "2023-01-01T12:00:00Z,Kraken,trade,USD,20000,BTC,1,,,,,B1,\n"
+        "2023-12-31T23:30:00Z,Kraken,withdrawal,BTC,1,,,,,,,W1,\n"  # leaves in 2023 ...
+        "2024-01-01T09:00:00Z,Coinbase,deposit,,,BTC,1,,,,,D1,\n"  # ... arrives in 2024
+        "2024-01-02T12:00:00Z,Coinbase,trade,BTC,0.5,USD,21000,,,,,S1,\n"
+    )
+    path = tmp_path / "year.csv"
+    path.write_text(HEADER + body)
+    for scope in (Scope.UNIVERSAL, Scope.PER_WALLET):
+        run = pipeline.run([str(path)], zone=UTC, scope=scope)
+        assert [d.render() for d in run.diagnostics if d.severity is Severity.ERROR] == []
+        (sale,) = run.result.disposals
+        (piece,) = sale.slices
+        # acquired 2023-01-01, sold 2024-01-02: more than a year, long-term; half the lot's 20000 basis
+        assert (sale.wallet, piece.acquired_date, piece.long_term, piece.basis) == ("Coinbase", date(2023, 1, 1), True, Decimal(10000))
+        (lot,) = run.result.open_lots
+        assert (lot.wallet, lot.quantity, lot.basis, lot.acquired_date) == (
+            "Coinbase" if scope is Scope.PER_WALLET else lot.wallet,
+            Decimal("0.5"),
+            Decimal(10000),
+            date(2023, 1, 1),
+        )
