@@ -75,6 +75,12 @@ def _int(v: Any) -> int:
     return v
 
 
+def _positive(v: Any) -> int:
+    if _int(v) < 1:
+        raise ValueError("a whole number of at least 1")
+    return int(v)
+
+
 def _flag(v: Any) -> bool:
     if not isinstance(v, bool):
         raise ValueError("true or false")
@@ -127,6 +133,11 @@ _KEYS: dict[tuple[str, str], tuple[str, Callable[[Any], Any]]] = {
     ("report", "out"): ("out", _text),
     ("report", "name"): ("name", _string),
     ("report", "tin"): ("tin", _string),
+    ("report", "rounding"): ("rounding", _one_of("cents", "dollars")),
+    ("report", "max_pages"): ("max_pages", _positive),
+    ("report", "statement"): ("statement", _flag),
+    ("report", "exception1"): ("exception1", _flag),
+    ("report", "turbotax_rows"): ("turbotax_rows", _positive),
 }
 _PATHS = {"inputs", "lots", "prices", "overrides", "opening_lots", "allocation", "out"}
 _TABLES = {"prices", "transfers", "basis", "report", "brokers", "standing_orders"}

@@ -15,7 +15,7 @@ from rich.console import Console
 from taxlots.cli import options as o
 from taxlots.cli import render
 from taxlots.cli.commands.common import run_inputs  # noqa: I001
-from taxlots.cli.commands.report import TaxYearOpt
+from taxlots.cli.commands.report import TaxYearOpt, required
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.pipeline import Run
@@ -63,12 +63,13 @@ def _run(
 def compare(
     inputs: o.Inputs = None,
     *,
-    year: TaxYearOpt,
+    year: TaxYearOpt = None,
     tz: o.TzOpt = "UTC",
     allow_shortfalls: o.AllowShortfallsOpt = False,
     run_args: o.RunArgs,
 ) -> None:
     """Compare FIFO, LIFO and HIFO (universal and per wallet) for one tax year: proceeds, basis, short and long gain."""
+    year = required(year, "--year", "year = YYYY")
     outcomes = []
     for i, (scope, method) in enumerate((s, m) for s in SCOPES for m in METHODS):
         run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0, run_args=run_args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,8 +19,24 @@ from taxlots.lots.pool import Scope
 from taxlots.reports import bundle, frames, txf, yearly
 from taxlots.reports.form8949 import Broker, Options, Rounding
 
-TaxYearOpt = Annotated[int, typer.Option("--year", help="The tax year to report (earlier lots still count).", show_default=False)]
-OutDirOpt = Annotated[Path, typer.Option("--out", help="Directory to write the reports into (all files appear, or none change).")]
+TaxYearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        metavar="YYYY",
+        help="The tax year to report (earlier lots still count; default: year in taxlots.toml).",
+        show_default=False,
+    ),
+]
+OutDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        metavar="DIR",
+        help="Directory to write the reports into, all files or none (default: [report] out in taxlots.toml).",
+        show_default=False,
+    ),
+]
 BrokerOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -51,6 +67,16 @@ JsonOpt = Annotated[
 ]
 
 
+T = TypeVar("T")
+
+
+def required(value: T | None, option: str, key: str) -> T:
+    """An option the command line or the project file must give; neither is a usage error saying both ways."""
+    if value is None:
+        raise typer.BadParameter(f"give {option}, or run where a taxlots.toml sets {key}", param_hint=option)
+    return value
+
+
 def brokers(values: list[str] | None) -> dict[str, Broker]:
     """Parse ``--broker WALLET=KIND`` options; a bad one is a usage error."""
     out: dict[str, Broker] = {}
@@ -67,8 +93,8 @@ def brokers(values: list[str] | None) -> dict[str, Broker]:
 def report(
     inputs: o.Inputs = None,
     *,
-    year: TaxYearOpt,
-    out: OutDirOpt,
+    year: TaxYearOpt = None,
+    out: OutDirOpt = None,
     method: o.MethodOpt = Method.FIFO,
     scope: o.ScopeOpt = Scope.UNIVERSAL,
     lots: o.LotsOpt = None,
@@ -85,6 +111,8 @@ def report(
     run_args: o.RunArgs,
 ) -> None:
     """Write the Form 8949, Schedule D, TXF, TurboTax CSV and audit workbook of a tax year into a directory."""
+    year = required(year, "--year", "year = YYYY")
+    out = required(out, "--out", "[report] out = DIR")
     marked = brokers(broker)
     json_out = run_args.json_out
     run = run_inputs(
