@@ -87,6 +87,10 @@ def write_txf(report: YearReport, path: Path) -> None:
         txf.write(fh, report.form, export_date(report))
 
 
+#: Output names that come in numbered series: an earlier run's extra files are removed (``bundle.write_dir``).
+SERIES = ("turbotax-gains-*.csv",)
+
+
 def writers(report: YearReport) -> dict[str, Writer]:
     """Every output file of the report, by name, with its writer."""
     filer = pdf.Filer(report.options.name, report.options.tin)

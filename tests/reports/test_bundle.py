@@ -43,3 +43,24 @@ def test_existing_directory_gets_new_versions_and_keeps_other_files(tmp_path: Pa
     write_dir(out, {"a.txt": _write("new")})
     assert (out / "a.txt").read_text() == "new"
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_a_shorter_series_removes_the_earlier_runs_extra_files_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_dir(out, {"g-1.csv": _write("1"), "g-2.csv": _write("2"), "g-3.csv": _write("3")}, stale=["g-*.csv"])
+    (out / "notes.txt").write_text("mine")
+    write_dir(out, {"g-1.csv": _write("new 1"), "g-2.csv": _write("new 2")}, stale=["g-*.csv"])
+    assert sorted(p.name for p in out.iterdir()) == ["g-1.csv", "g-2.csv", "notes.txt"]
+    assert (out / "g-2.csv").read_text() == "new 2"
+
+
+def test_a_failing_run_removes_no_earlier_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_dir(out, {"g-1.csv": _write("1"), "g-2.csv": _write("2")}, stale=["g-*.csv"])
+
+    def fail(path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_dir(out, {"g-1.csv": fail}, stale=["g-*.csv"])
+    assert sorted(p.name for p in out.iterdir()) == ["g-1.csv", "g-2.csv"]

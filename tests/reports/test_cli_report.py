@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,19 +53,34 @@ def test_input_errors_write_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def _run_in_process(out: Path) -> dict[str, str]:
+def _run_in_process(out: Path, env: dict[str, str]) -> dict[str, str]:
     code = (
         "import sys, typer; from taxlots.cli.commands.report import report; app = typer.Typer(); "
         "app.command('report')(report); app.command('noop')(lambda: None); app(sys.argv[1:])"
     )
-    args = ["report", SAMPLE, "--year", "2024", "--out", str(out), "--json"]
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=True)
+    args = ["report", SAMPLE, "--year", "2024", "--out", str(out), "--json", "--statement", "--broker", "Kraken=basis-reported"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, check=True, env={**os.environ, **env})
     hashes = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
     hashes["stdout"] = hashlib.sha256(done.stdout.replace(str(out).encode(), b"OUT")).hexdigest()
     return hashes
 
 
 def test_two_runs_in_separate_processes_give_identical_bytes(tmp_path: Path) -> None:
-    first, second = _run_in_process(tmp_path / "a"), _run_in_process(tmp_path / "b")
-    assert {"form8949.csv", "form8949.pdf", "schedule_d.pdf", "taxlots.txf", "taxlots-2024.xlsx"} <= set(first)
+    """Every file byte for byte, whatever the hash seed and the machine's zone (no clock, no random id)."""
+    first = _run_in_process(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC"})
+    second = _run_in_process(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Pacific/Kiritimati"})
+    assert {"form8949.csv", "form8949.pdf", "form8949-statement.pdf", "schedule_d.pdf", "taxlots.txf", "taxlots-2024.xlsx"} <= set(first)
     assert first == second
+
+
+def test_a_rerun_with_fewer_turbotax_files_removes_the_old_extra_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "mine.txt").write_text("kept")
+    first = runner.invoke(app, ["report", SAMPLE, "--year", "2024", "--out", str(out), "--turbotax-rows", "5"])
+    assert first.exit_code == 0, first.output
+    assert {p.name for p in out.glob("turbotax-gains-*.csv")} == {f"turbotax-gains-{i}.csv" for i in (1, 2, 3, 4)}  # 18 rows
+    again = runner.invoke(app, ["report", SAMPLE, "--year", "2024", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in out.glob("turbotax-gains-*.csv")) == ["turbotax-gains-1.csv"]
+    assert (out / "mine.txt").read_text() == "kept"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
+from taxlots.cli import app as cli_app
 from taxlots.cli.commands.compare import compare
 from taxlots.lots.engine import Config, match
 from taxlots.lots.methods import Method
@@ -82,3 +85,18 @@ def test_a_problem_of_a_later_run_is_shown_with_its_method(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "with --method fifo --scope per-wallet:" in result.stderr
     assert "shortfall" in result.stderr
+
+
+def test_standing_orders_of_the_project_do_not_make_every_method_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a standing order in taxlots.toml, each run still uses its own method (FIFO and LIFO differ on the sample)."""
+    folder = tmp_path / "year"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "year-2024", folder, ignore=shutil.ignore_patterns("out"))
+    with (folder / "taxlots.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[[standing_orders]]\nmethod = "hifo"\nfrom = 2024-01-01\n')
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli_app, ["compare", "--json"])
+    assert result.exit_code == 0, result.output
+    short = {(m["method"], m["scope"]): m["short_term_gain"] for m in json.loads(result.stdout)["methods"]}
+    assert short[("fifo", "universal")] == "2532.14"  # tests/test_sample_year.py, by hand
+    assert short[("lifo", "universal")] != short[("fifo", "universal")]
+    assert "set aside" in result.stderr

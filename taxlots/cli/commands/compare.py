@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import sys
@@ -70,6 +71,10 @@ def compare(
 ) -> None:
     """Compare FIFO, LIFO and HIFO (universal and per wallet) for one tax year: proceeds, basis, short and long gain."""
     year = required(year, "--year", "year = YYYY")
+    if run_args.project is not None and run_args.project.standing_orders:
+        # Each run must use the method it is named for: the project's standing orders would make every run the same.
+        run_args = dataclasses.replace(run_args, project=None)
+        render.err.print("The standing orders of taxlots.toml are set aside: each run uses the method it is named for.")
     outcomes = []
     for i, (scope, method) in enumerate((s, m) for s in SCOPES for m in METHODS):
         run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0, run_args=run_args)
