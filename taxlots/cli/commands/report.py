@@ -42,7 +42,7 @@ BrokerOpt = Annotated[
     typer.Option(
         "--broker",
         help="WALLET=basis-reported|proceeds-only: the wallet's broker sent a 1099-DA (1099-B before 2025); repeatable. "
-        "Unmarked wallets go in box I/L (C/F before 2025).",
+        "Unmarked wallets go in box I/L (C/F before 2025). Adds to the [brokers] table of taxlots.toml, wallet by wallet.",
         show_default=False,
     ),
 ]
@@ -113,7 +113,8 @@ def report(
     """Write the Form 8949, Schedule D, TXF, TurboTax CSV and audit workbook of a tax year into a directory."""
     year = required(year, "--year", "year = YYYY")
     out = required(out, "--out", "[report] out = DIR")
-    marked = brokers(broker)
+    table = run_args.project.values.get("broker", []) if run_args.project else []
+    marked = {**brokers(table), **brokers(broker)}  # --broker changes the project's [brokers] wallet by wallet
     json_out = run_args.json_out
     run = run_inputs(
         inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=date(year, 12, 31), run_args=run_args
