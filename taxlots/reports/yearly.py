@@ -22,8 +22,6 @@ from taxlots.reports.frames import Frames
 from taxlots.reports.money import plain_amount
 from taxlots.reports.schedule_d import ScheduleD
 
-SCHEMA_VERSION = 1
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportOptions:
@@ -131,7 +129,6 @@ def summary(report: YearReport, files: list[str]) -> dict[str, Any]:
         terms[term] = amounts(tuple(sum(v[i] for v in chosen) for i in range(4)))  # type: ignore[arg-type]
     income = int(report.frames.income["usd_value"].sum())
     return {
-        "schema": SCHEMA_VERSION,
         "year": report.year,
         "rounding": str(form.options.rounding),
         "boxes": boxes,

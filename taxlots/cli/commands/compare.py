@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import run_inputs  # noqa: I001
+from taxlots.cli.commands.common import print_json, run_inputs  # noqa: I001
 from taxlots.cli.commands.report import TaxYearOpt, required
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
@@ -81,7 +80,7 @@ def compare(
         outcomes.append(cmp.outcome(str(method), str(scope), frames.slices(run.result.disposals, year)))
     json_out = run_args.json_out
     if json_out:
-        typer.echo(json.dumps(cmp.document(year, outcomes), indent=2))
+        print_json(cmp.document(year, outcomes))
     console = render.err if json_out else Console(highlight=False, soft_wrap=True)
     right = cmp.COLUMNS[2:]
     render.table(f"Tax year {year}: lot methods compared", cmp.COLUMNS, cmp.table_rows(outcomes), console, right=right)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -13,7 +12,7 @@ from rich.table import Table
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import cannot_write, run_inputs
+from taxlots.cli.commands.common import cannot_write, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.reports import bundle, frames, txf, yearly
@@ -128,7 +127,7 @@ def report(
         files = bundle.write_dir(out, yearly.writers(result), stale=yearly.SERIES)
     doc = yearly.summary(result, files)
     if json_out:
-        typer.echo(json.dumps(doc, indent=2, sort_keys=False))
+        print_json(doc)
     console = render.err if json_out else Console(highlight=False, soft_wrap=True)
     show(doc, console, f"Tax year {year} ({method}, {scope})")
     if (warning := txf.warning(result.form)) is not None:
