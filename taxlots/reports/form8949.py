@@ -12,7 +12,8 @@ sum of the rows it covers. All money is integer cents (whole-dollar amounts are 
 
 **Pages.** 11 rows per part per page from 2025, 14 before. A box that would need more than ``max_pages``
 pages (or every box, with ``statement_all``) takes the form's summary route: one row per wallet with
-"<wallet> see attached statement", code M and the totals, and every row listed on the attached statement.
+"<wallet> see attached statement", code M (EM when a row has code E) and the totals, and every row listed
+on the attached statement. A sale whose fee exceeds what it brought has (d) = 0 and the excess in (g), code E.
 With ``exception1``, the basis-reported boxes (A/G, D/J) go straight to Schedule D lines 1a/8a instead.
 """
 
@@ -129,8 +130,18 @@ def box_totals(frame: pl.DataFrame) -> dict[Box, tuple[int, int, int, int]]:
 
 
 def _round(frame: pl.DataFrame, rounding: Rounding) -> pl.DataFrame:
-    """(d), (e), (g) rounded per row in dollar mode; (h) = (d) - (e) + (g) in both modes."""
-    money = frame.with_columns(d=pl.col("proceeds"), e=pl.col("cost_basis"), g=pl.lit(0, pl.Int64))
+    """(d), (e), (g) rounded per row in dollar mode; (h) = (d) - (e) + (g) in both modes.
+
+    Net proceeds below zero (a fee larger than what the sale brought) are not written as a negative (d): (d)
+    is 0 and the excess cost is an adjustment in (g) with code E (a selling expense not reflected in (d)).
+    """
+    proceeds = pl.col("proceeds")
+    money = frame.with_columns(
+        d=pl.max_horizontal(proceeds, pl.lit(0, pl.Int64)),
+        e=pl.col("cost_basis"),
+        g=pl.min_horizontal(proceeds, pl.lit(0, pl.Int64)),
+        f=pl.when(proceeds < 0).then(pl.lit("E")).otherwise(pl.lit("")),
+    )
     if rounding is Rounding.DOLLARS:
         money = money.with_columns(dollars_half_up(pl.col(c)).alias(c) for c in ("d", "e", "g"))
     return money.with_columns(h=pl.col("d") - pl.col("e") + pl.col("g"))
@@ -165,7 +176,6 @@ def detail_rows(slices: pl.DataFrame, options: Options) -> pl.DataFrame:
             a=pl.format("{} {}", "quantity", "asset"),
             b=pl.col("date_acquired").map_batches(us_date, return_dtype=pl.String).fill_null(""),
             c=pl.col("date_sold").map_batches(us_date, return_dtype=pl.String),
-            f=pl.lit(""),
         )
         .sort("_order", "_n")
         .rename({"_n": "slice"})
@@ -185,8 +195,13 @@ def summary_rows(detail: pl.DataFrame, boxes: tuple[Box, ...], per_page: int) ->
     chosen = detail.filter(pl.col("box").is_in([str(b) for b in boxes]))
     grouped = (
         chosen.group_by("box", "part", "wallet", maintain_order=True)
-        .agg(pl.col(c).sum() for c in MONEY)
-        .with_columns(a=pl.format("{} see attached statement", "wallet"), b=pl.lit(""), c=pl.lit(""), f=pl.lit("M"))
+        .agg(*(pl.col(c).sum() for c in MONEY), _e=pl.col("f").str.contains("E").any())
+        .with_columns(
+            a=pl.format("{} see attached statement", "wallet"),
+            b=pl.lit(""),
+            c=pl.lit(""),
+            f=pl.when(pl.col("_e")).then(pl.lit("EM")).otherwise(pl.lit("M")),  # codes in alphabetical order
+        )
     )
     return grouped.pipe(_paginate, per_page).select("box", "part", "page", "row", "a", "b", "c", "d", "e", "f", "g", "h")
 

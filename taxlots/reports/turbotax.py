@@ -3,8 +3,9 @@
 Header ``Currency Name,Purchase Date,Cost Basis,Date Sold,Proceeds`` (the column set widely documented
 for TurboTax's crypto gains import; US_RULES §5.3), MM/DD/YYYY dates, plain two-decimal amounts (or whole
 dollars when the forms are rounded), and the units in the name column (``0.5 BTC``). The rows are the Form
-8949 rows, so the files add up to the same totals. TurboTax rejects negative numbers: cost basis and
-proceeds are never negative, and a row that broke that would stop the export rather than be written.
+8949 rows, so the files add up to the same gains. TurboTax rejects negative numbers: proceeds (d) are never
+negative (a fee above the proceeds is a code-E adjustment in (g)), and that adjustment is added to the cost
+basis here; a row that still broke the rule would stop the export rather than be written.
 TurboTax's row limit is not documented (US_RULES §5.2), hence the split.
 """
 
@@ -36,7 +37,7 @@ def rows(form: Form8949) -> pl.DataFrame:
     return detail.select(
         pl.col("a").alias(HEADER[0]),
         pl.col("b").alias(HEADER[1]),
-        fmt(pl.col("e")).alias(HEADER[2]),
+        fmt(pl.col("e") - pl.col("g")).alias(HEADER[2]),  # a code-E adjustment (never positive) as cost: no negatives
         pl.col("c").alias(HEADER[3]),
         fmt(pl.col("d")).alias(HEADER[4]),
     )

@@ -4,7 +4,8 @@ Refnums by term and box (TXF spec v042; the 8949 "copy" is the box): short-term 
 long-term 323 (D), 713 (E), 714 (F). TXF has no refnums for the digital-asset boxes G-L, so they are written
 as their A-F counterparts (G->A, H->B, I->C, J->D, K->E, L->F) and must be re-checked after import. Cost
 comes before proceeds. Plain ASCII, CR LF line ends, amounts as plain ``1500.00`` (or ``1500`` in
-whole-dollar mode; TXF amounts are positive here because (d) and (e) are never negative).
+whole-dollar mode). Both amounts are never negative: (d) and (e) are not, and an adjustment (g), which only
+a fee larger than the proceeds makes (code E, negative), is added to the cost so cost - proceeds stays (h).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def records(form: Form8949, exported: date) -> Iterator[list[str]]:
     """The header record, then one record per row of ``form.detail`` (every row, the same rows as the CSV)."""
     yield ["V042", f"Ataxlots {__version__}", f"D{exported:%m/%d/%Y}"]
     whole = form.options.rounding is Rounding.DOLLARS
-    for box, a, b, c, d, e in form.detail.select("box", "a", "b", "c", "d", "e").iter_rows():
+    for box, a, b, c, d, e, g in form.detail.select("box", "a", "b", "c", "d", "e", "g").iter_rows():
         yield [
             "TD",
             f"N{refnum(Box(box))}",
@@ -47,7 +48,7 @@ def records(form: Form8949, exported: date) -> Iterator[list[str]]:
             f"P{_ascii(a)}",
             f"D{b}",
             f"D{c}",
-            f"${plain_amount(e, whole)}",
+            f"${plain_amount(e - g, whole)}",  # format 4 has no adjustment: a code-E (g) is a cost, so the gain is (h)
             f"${plain_amount(d, whole)}",
         ]
 

@@ -146,3 +146,20 @@ def test_form_totals_equal_the_sum_of_the_gains_rows() -> None:
     for box, long_term in ((Box.I, False), (Box.L, True)):
         d, e, _, h = totals[box]
         assert [Decimal(d) / 100, Decimal(e) / 100, Decimal(h) / 100] == expect[long_term]
+
+
+FEE_ABOVE_PROCEEDS = """
+    2024-06-01 A trade 100 USD -> 1 BTC id B
+    2025-03-01 A trade 0.0001 BTC -> 1 USD fee 2.40 USD id S   # net proceeds 1 - 2.40 = -1.40; basis 0.01
+    2025-03-02 A trade 0.5 BTC -> 60 USD id T                  # an ordinary row beside it: 60.00 / 50.00 / 10.00
+"""
+
+
+def test_a_fee_above_the_proceeds_is_a_code_e_adjustment_not_a_negative_proceeds() -> None:
+    """(d) is never negative: 0, the excess in (g) with code E, and (h) still the gains row's -1.41."""
+    form = year_report(FEE_ABOVE_PROCEEDS, 2025).form
+    assert form.detail.select(*"defgh").rows() == [(0, 1, "E", -140, -141), (6000, 5000, "", 0, 1000)]
+    dollars = year_report(FEE_ABOVE_PROCEEDS, 2025, rounding=Rounding.DOLLARS).form
+    assert dollars.detail.select(*"defgh").rows() == [(0, 0, "E", -100, -100), (6000, 5000, "", 0, 1000)]  # 1.40 -> 1, 0.01 -> 0
+    summary = year_report(FEE_ABOVE_PROCEEDS, 2025, statement_all=True).form
+    assert summary.form.select(*"adefgh").rows() == [("A see attached statement", 6000, 5001, "EM", -140, 859)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from taxlots.reports import turbotax, yearly
 from tests.reports._build import year_report
-from tests.reports.test_form8949 import _sales
+from tests.reports.test_form8949 import FEE_ABOVE_PROCEEDS, _sales
 from tests.reports.test_schedule_d import BROKERS, SALES
 
 
@@ -40,3 +40,11 @@ def test_split_into_files_of_at_most_n_rows(tmp_path: Path) -> None:
 
 def test_no_sales_still_gives_one_file_with_the_header() -> None:
     assert turbotax.file_names(0, 100) == ["turbotax-gains-1.csv"]
+
+
+def test_a_fee_above_the_proceeds_goes_into_the_cost_not_a_negative_proceeds() -> None:
+    report = year_report(FEE_ABOVE_PROCEEDS, 2025)
+    assert turbotax.rows(report.form).rows() == [
+        ("0.0001 BTC", "06/01/2024", "1.41", "03/01/2025", "0.00"),  # 0 - 1.41 = the row's gain (h)
+        ("0.5 BTC", "06/01/2024", "50.00", "03/02/2025", "60.00"),
+    ]

@@ -12,6 +12,7 @@ import pytest
 from taxlots.reports import txf, yearly
 from taxlots.reports.form8949 import Box, Broker
 from tests.reports._build import year_report
+from tests.reports.test_form8949 import FEE_ABOVE_PROCEEDS
 from tests.reports.test_schedule_d import BROKERS, SALES
 
 
@@ -84,3 +85,9 @@ def test_non_ascii_descriptions_are_replaced() -> None:
     out = io.StringIO(newline="")
     txf.write(out, year_report(text, 2025).form, date(2025, 12, 31))
     assert "P1 ?TH" in parse(out.getvalue())[1]
+
+
+def test_a_fee_above_the_proceeds_is_added_to_the_cost_so_no_amount_is_negative() -> None:
+    form = year_report(FEE_ABOVE_PROCEEDS, 2025).form
+    first = list(txf.records(form, date(2025, 12, 31)))[1]
+    assert first[-2:] == ["$1.41", "$0.00"]  # cost 0.01 + the 1.40 excess fee, then proceeds 0: cost - proceeds = (h)
