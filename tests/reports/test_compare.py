@@ -100,3 +100,13 @@ def test_standing_orders_of_the_project_do_not_make_every_method_the_same(tmp_pa
     assert short[("fifo", "universal")] == "2532.14"  # tests/test_sample_year.py, by hand
     assert short[("lifo", "universal")] != short[("fifo", "universal")]
     assert "set aside" in result.stderr
+
+
+def test_the_table_shows_every_amount_whole_in_80_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "year"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / "year-2024", folder, ignore=shutil.ignore_patterns("out"))
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli_app, ["compare"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "32905.77" in result.stdout and "19347.83" in result.stdout and "…" not in result.stdout.split("Note:")[0]
+    assert "chosen before the sales" in result.stdout

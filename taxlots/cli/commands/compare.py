@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 from taxlots.cli import options as o
 from taxlots.cli import render
@@ -23,6 +25,8 @@ from taxlots.reports import compare as cmp
 from taxlots.reports import frames
 
 METHODS = (Method.FIFO, Method.LIFO, Method.HIFO)
+#: Short headings for cmp.COLUMNS (short- and long-term gain, total gain), to fit 80 columns; JSON keeps the names.
+HEADINGS = ("Method", "Scope", "Proceeds", "Basis", "Short", "Long", "Total", "Rows")
 SCOPES = (Scope.UNIVERSAL, Scope.PER_WALLET)
 
 
@@ -82,6 +86,11 @@ def compare(
     if json_out:
         print_json(cmp.document(year, outcomes))
     console = render.err if json_out else Console(highlight=False, soft_wrap=True)
-    right = cmp.COLUMNS[2:]
-    render.table(f"Tax year {year}: lot methods compared", cmp.COLUMNS, cmp.table_rows(outcomes), console, right=right)
+    table = Table(title=f"Tax year {year}: lot methods compared", title_justify="left", box=box.SIMPLE_HEAD)
+    rows = cmp.table_rows(outcomes)
+    for i, heading in enumerate(HEADINGS):  # a cell is never cut short; a narrow terminal wraps the headings
+        table.add_column(heading, justify="left" if i < 2 else "right", min_width=max((len(r[i]) for r in rows), default=1))
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
     console.print(f"[bold]Note:[/] {cmp.NOTE}")

@@ -138,10 +138,13 @@ def report(
 def show(doc: dict[str, Any], console: Console, title: str) -> None:
     """The boxes and Schedule D totals as a table."""
     table = Table(title=title, title_justify="left")
-    for column in ("Box", "Rows", "Route", "Proceeds", "Cost basis", "Adjustment", "Gain"):
-        table.add_column(column, justify="left" if column in ("Box", "Route") else "right")
-    for b in doc["boxes"]:
-        table.add_row(b["box"], str(b["rows"]), b["route"], b["proceeds"], b["cost_basis"], b["adjustment"], b["gain"])
+    rows = [(b["box"], str(b["rows"]), b["route"], b["proceeds"], b["cost_basis"], b["adjustment"], b["gain"]) for b in doc["boxes"]]
+    for i, column in enumerate(("Box", "Rows", "Route", "Proceeds", "Cost basis", "Adjustment", "Gain")):  # no cell is ever cut
+        table.add_column(
+            column, justify="left" if column in ("Box", "Route") else "right", min_width=max((len(r[i]) for r in rows), default=1)
+        )
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     sd = doc["schedule_d"]
     console.print(f"Schedule D line 7 (short-term): {sd['7']}   line 15 (long-term): {sd['15']}   line 16: {sd['16']}")
