@@ -77,7 +77,8 @@ def main() -> int:
     def took() -> str:
         """Wall and CPU (user+sys of this process) seconds since the last call: the machine may be loaded."""
         nonlocal clock, cpu
-        text = f"{time.perf_counter() - clock:.1f} s wall, {time.process_time() - cpu:.1f} s CPU"
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        text = f"{time.perf_counter() - clock:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, peak RSS so far {peak:,.0f} MB"
         clock, cpu = time.perf_counter(), time.process_time()
         return text
 

@@ -64,12 +64,23 @@ def _cell(ws: Sheet, column: str, value: object) -> Any:
     return value
 
 
+def sheet_parts(title: str, rows: int, per_sheet: int) -> list[tuple[str, int, int]]:
+    """(sheet title, first row, row count) for ``rows`` rows, at most ``per_sheet`` per sheet (Excel's limit).
+
+    The first sheet keeps ``title``; the next are ``title (2)``, ``title (3)``... An empty table is one sheet.
+    """
+    count = max(1, -(-rows // per_sheet))
+    return [(title if i == 0 else f"{title} ({i + 1})", i * per_sheet, min(per_sheet, rows - i * per_sheet)) for i in range(count)]
+
+
 def _table(wb: Workbook, title: str, frame: pl.DataFrame) -> None:
-    """One sheet holding ``frame`` as it is: header, frozen, filtered, sized, typed cells."""
+    """``frame`` as it is: header, frozen, filtered, sized, typed cells; more sheets past Excel's row limit."""
     header = frame.columns
-    ws = xlsx.table_sheet(wb, title, header, xlsx.widths_for(header, frame.head(SAMPLE).iter_rows()), frame.height)
-    for row in frame.iter_rows():
-        ws.append([_cell(ws, c, v) for c, v in zip(header, row, strict=True)])
+    widths = xlsx.widths_for(header, frame.head(SAMPLE).iter_rows())
+    for name, start, count in sheet_parts(title, frame.height, xlsx.MAX_ROWS - 1):
+        ws = xlsx.table_sheet(wb, name, header, widths, count)
+        for row in frame.slice(start, count).iter_rows():
+            ws.append([_cell(ws, c, v) for c, v in zip(header, row, strict=True)])
 
 
 def disposals(frames: Frames, form: Form8949) -> pl.DataFrame:
@@ -250,33 +261,41 @@ def write_form8949(path: Path, form: Form8949) -> None:
     for box in boxes:
         rows = form.detail.filter(pl.col("box") == str(box)).select(*"abcdefgh", "disposal_id", "lot_id", "wallet")
         widths = xlsx.widths_for(FORM_HEADER, rows.head(SAMPLE).iter_rows())
-        ws = xlsx.table_sheet(wb, f"Box {box}", FORM_HEADER, widths, rows.height)
-        for a, b, c, d, e, f, g, h, disposal, lot, wallet in rows.iter_rows():
-            ws.append(
-                [
-                    xlsx.text(ws, a),
-                    b,
-                    c,
-                    xlsx.money(ws, d, whole),
-                    xlsx.money(ws, e, whole),
-                    f,
-                    xlsx.money(ws, g, whole),
-                    xlsx.money(ws, h, whole),
-                    xlsx.text(ws, disposal),
-                    xlsx.text(ws, lot),
-                    xlsx.text(ws, wallet),
-                ]
-            )
-        last = rows.height + 1
-        sums = [xlsx.formula(ws, f"=SUM({col}2:{col}{last})", whole) for col in "DEGH"]
+        parts = sheet_parts(f"Box {box}", rows.height, xlsx.MAX_ROWS - 3)  # room for the header and two total rows
+        totals: list[str] = []  # the sheets' total rows, for the box total on the last sheet
+        for number, (title, start, count) in enumerate(parts, start=1):
+            label = f"Totals, box {box} (Schedule D line {SCHEDULE_D_LINE[box]})"
+            if len(parts) > 1:
+                label = f"Totals of this sheet ({number} of {len(parts)}), box {box}"
+            ws = _box_sheet(wb, title, rows.slice(start, count), widths, whole, label)
+            totals.append(f"'{title}'!{{col}}{count + 2}")
+        if len(parts) > 1:
+            sums = [xlsx.formula(ws, "=" + "+".join(t.format(col=col) for t in totals), whole) for col in "DEGH"]
+            label = f"Totals, box {box}, all {len(parts)} sheets (Schedule D line {SCHEDULE_D_LINE[box]})"
+            ws.append([xlsx.text(ws, label, bold=True), None, None, *sums[:2], None, *sums[2:]])
+    xlsx.save(wb, path, form.options.year)
+
+
+def _box_sheet(wb: Workbook, title: str, rows: pl.DataFrame, widths: list[int], whole: bool, label: str) -> Sheet:
+    """One sheet of a box: its rows in the form's columns, then their totals as ``=SUM`` formulas."""
+    ws = xlsx.table_sheet(wb, title, FORM_HEADER, widths, rows.height)
+    for a, b, c, d, e, f, g, h, disposal, lot, wallet in rows.iter_rows():
         ws.append(
             [
-                xlsx.text(ws, f"Totals, box {box} (Schedule D line {SCHEDULE_D_LINE[box]})", bold=True),
-                None,
-                None,
-                *sums[:2],
-                None,
-                *sums[2:],
+                xlsx.text(ws, a),
+                b,
+                c,
+                xlsx.money(ws, d, whole),
+                xlsx.money(ws, e, whole),
+                f,
+                xlsx.money(ws, g, whole),
+                xlsx.money(ws, h, whole),
+                xlsx.text(ws, disposal),
+                xlsx.text(ws, lot),
+                xlsx.text(ws, wallet),
             ]
         )
-    xlsx.save(wb, path, form.options.year)
+    last = rows.height + 1
+    sums = [xlsx.formula(ws, f"=SUM({col}2:{col}{last})", whole) for col in "DEGH"]
+    ws.append([xlsx.text(ws, label, bold=True), None, None, *sums[:2], None, *sums[2:]])
+    return ws

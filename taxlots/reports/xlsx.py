@@ -34,6 +34,8 @@ MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 DOLLAR_FORMAT = "#,##0;[Red]-#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 BOLD = Font(bold=True)
+#: Rows per worksheet in Excel (the header included); a longer table continues on another sheet.
+MAX_ROWS = 1_048_576
 
 
 def new_workbook(year: int) -> Workbook:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
-from taxlots.reports import workbook
+from taxlots.reports import workbook, xlsx
 from taxlots.reports.form8949 import Broker
 from tests.reports._build import year_report
+from tests.reports.test_form8949 import _sales
 from tests.reports.test_schedule_d import BROKERS, SALES
 
 
@@ -82,3 +84,20 @@ def test_workbooks_are_byte_identical_across_runs(tmp_path: Path) -> None:
     workbook.write(tmp_path / "a.xlsx", report.frames, report.form)
     workbook.write(tmp_path / "b.xlsx", report.frames, report.form)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_a_table_past_excels_row_limit_continues_on_more_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the limit made 6 rows (header included), 7 sales take three Box I sheets and the box total adds them."""
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 6)  # form8949.xlsx: 3 rows per sheet (header and two total rows)
+    report = year_report(_sales(7, 2025), 2025)
+    workbook.write_form8949(tmp_path / "f.xlsx", report.form)
+    wb = load_workbook(tmp_path / "f.xlsx")
+    assert wb.sheetnames == ["Box I", "Box I (2)", "Box I (3)"]
+    assert [wb[n].max_row for n in wb.sheetnames] == [5, 5, 4]  # header + rows + sheet total (+ box total on the last)
+    last = wb["Box I (3)"]
+    assert last["D4"].value == "='Box I'!D5+'Box I (2)'!D5+'Box I (3)'!D3"
+    workbook.write(tmp_path / "a.xlsx", report.frames, report.form)
+    audit = load_workbook(tmp_path / "a.xlsx")
+    assert [n for n in audit.sheetnames if n.startswith("Disposals")] == ["Disposals", "Disposals (2)"]  # 5 + 2 rows
+    ids = [c.value for n in ("Disposals", "Disposals (2)") for c in audit[n]["A"][1:]]
+    assert len(ids) == 7 and len(set(ids)) == 7
