@@ -52,4 +52,4 @@ def parts(form: Form8949, per_file: int) -> Iterator[tuple[str, pl.DataFrame]]:
 
 def write(path: Path, part: pl.DataFrame) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, HEADER, part.rows())
+        write_csv(fh, HEADER, part.iter_rows())

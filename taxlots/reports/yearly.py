@@ -7,6 +7,7 @@ function that writes it (``bundle.write_dir`` then writes them atomically); :fun
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -58,13 +59,13 @@ def export_date(report: YearReport) -> date:
     return date(report.year, 12, 31)
 
 
-def _csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _csv(path: Path, header: tuple[str, ...], rows: Iterable[Sequence[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         write_csv(fh, header, rows)
 
 
 def write_form8949_csv(report: YearReport, path: Path) -> None:
-    _csv(path, form8949.CSV_HEADER, form8949.csv_rows(report.form).rows())
+    _csv(path, form8949.CSV_HEADER, form8949.csv_rows(report.form).iter_rows())  # streamed: no list of every row
 
 
 def schedule_d_rows(report: YearReport) -> list[tuple[str, ...]]:
