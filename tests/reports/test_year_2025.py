@@ -102,3 +102,24 @@ def test_the_command_line_broker_wins_over_the_project_for_its_wallet(folder: Pa
     boxes = {b["box"]: b["gain"] for b in json.loads(result.stdout)["boxes"]}
     assert boxes == {"H": "100.00", "K": "300.00", "L": "30.00"}  # Kraken moves from G to H; Coinbase keeps H/K from the file
     assert (folder / "elsewhere" / "form8949.pdf").exists() and not (folder / "forms").exists()  # --out wins too
+
+
+def test_report_keys_of_the_project_choose_rounding_route_and_split(folder: Path) -> None:
+    extra = 'rounding = "dollars"\nstatement = true\nturbotax_rows = 1\n'
+    (folder / "taxlots.toml").write_text(TOML + extra, encoding="utf-8")  # appended to the [report] table
+    result = CliRunner().invoke(app, ["report", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rounding"] == "dollars" and {b["route"] for b in doc["boxes"]} == {"statement"}
+    assert [f for f in doc["files"] if f.startswith("turbotax-")] == [f"turbotax-gains-{i}.csv" for i in (1, 2, 3, 4)]
+    assert doc["schedule_d"]["16"] == "430"
+    again = CliRunner().invoke(app, ["report", "--json", "--rounding", "cents"])  # the command line wins
+    assert json.loads(again.stdout)["schedule_d"]["16"] == "430.00"
+
+
+def test_a_bad_report_key_names_the_file_and_line(folder: Path) -> None:
+    (folder / "taxlots.toml").write_text(TOML + "max_pages = 0\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report"])
+    assert result.exit_code == 2
+    assert "taxlots.toml:14" in result.stderr and "report.max_pages" in result.stderr
+    assert not (folder / "forms").exists()
