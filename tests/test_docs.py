@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,20 @@ def test_cli_reference_is_current() -> None:
             for flag in getattr(param, "opts", []):
                 if flag.startswith("--"):
                     assert flag in reference, regenerate
+
+
+def test_cli_reference_is_exactly_the_generated_help(tmp_path: Path) -> None:
+    """Regenerated here and compared byte for byte, so any changed help text or option shows (same typer version)."""
+    out = tmp_path / "cli.md"
+    subprocess.run(
+        [sys.executable, "-m", "typer", "taxlots.cli", "utils", "docs", "--name", "taxlots", "--output", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert out.read_text() == (ROOT / "docs" / "cli.md").read_text(), (
+        "docs/cli.md is stale: python -m typer taxlots.cli utils docs --name taxlots --output docs/cli.md"
+    )
 
 
 def test_readme_names_every_command_and_the_ledger_header() -> None:

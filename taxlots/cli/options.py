@@ -6,6 +6,8 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,7 +23,7 @@ from taxlots.project import Project, ProjectError
 
 Inputs = Annotated[
     list[Path] | None,
-    typer.Argument(help="Ledger or exchange export files (default: the inputs of taxlots.toml).", show_default=False, metavar="[INPUT]..."),
+    typer.Argument(help="Ledger or exchange export files (default: the inputs of taxlots.toml).", show_default=False, metavar="INPUT"),
 ]
 ConfigOpt = Annotated[
     Path | None,
@@ -95,12 +97,11 @@ StalenessOpt = Annotated[
     int, typer.Option("--price-staleness", metavar="HOURS", help="Hours a price-file price stays valid after its timestamp.", min=0)
 ]
 TransferWindowOpt = Annotated[
-    int,
+    str,
     typer.Option(
         "--transfer-window",
         metavar="HOURS",
-        help="Hours after a withdrawal within which its deposit in another wallet is looked for.",
-        min=0,
+        help="Hours after a withdrawal within which its deposit in another wallet is looked for (decimals allowed: 1.5).",
     ),
 ]
 TransferToleranceOpt = Annotated[
@@ -151,6 +152,15 @@ OpeningLotsOpt = Annotated[
         show_default=False,
     ),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Read every export in this text encoding (utf-8, cp1252, latin-1, utf-16) instead of detecting it.",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", metavar="", help="Print the result (or the problems) as JSON on standard output; schema in docs/json.md.")
 ]
@@ -164,7 +174,7 @@ class RunArgs:
     usd_pegged: str
     price_window: int
     price_staleness: int
-    transfer_window: int
+    transfer_window: str
     transfer_tolerance: str
     overrides: Path | None
     network_fee: NetworkFee
@@ -172,6 +182,7 @@ class RunArgs:
     allocation: Path | None
     opening_lots: Path | None
     json_out: bool
+    encoding: str | None = None
     project: Project | None = None
 
 
@@ -181,7 +192,7 @@ _SHARED: tuple[tuple[str, object, object], ...] = (
     ("usd_pegged", PeggedOpt, ",".join(DEFAULT_PEGGED)),
     ("price_window", PriceWindowOpt, 60),
     ("price_staleness", StalenessOpt, 24),
-    ("transfer_window", TransferWindowOpt, 48),
+    ("transfer_window", TransferWindowOpt, "48"),
     ("transfer_tolerance", TransferToleranceOpt, "1"),
     ("overrides", OverridesOpt, None),
     ("network_fee", NetworkFeeOpt, NetworkFee.DISPOSAL),
@@ -189,7 +200,20 @@ _SHARED: tuple[tuple[str, object, object], ...] = (
     ("allocation", AllocationOpt, None),
     ("opening_lots", OpeningLotsOpt, None),
     ("json_out", JsonOpt, False),
+    ("encoding", EncodingOpt, None),
 )
+
+
+def hours(text: str | int, option: str = "--transfer-window") -> timedelta:
+    """A duration in hours, whole or decimal (``48``, ``5.5``), exactly (to the microsecond); a bad one is a usage error."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0 or value > 24 * 366:
+        raise typer.BadParameter(f"'{text}' is not a number of hours between 0 and {24 * 366}", param_hint=option)
+    return timedelta(microseconds=int(value * 3_600_000_000))
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -219,7 +243,9 @@ def _apply(ctx: typer.Context, proj: Project | None, kwargs: dict[str, Any]) -> 
                 default = kwargs[name]
                 kwargs[name] = type(default)(value) if isinstance(default, Enum) else value
     if "inputs" in kwargs and not kwargs["inputs"] and not kwargs.get("formats"):  # detect --formats needs none
-        raise typer.BadParameter("give the input files, or run where a taxlots.toml lists them (inputs = [...])", param_hint="INPUT")
+        raise typer.BadParameter(
+            "needs INPUT files: name them, or run where a taxlots.toml lists them (inputs = [...])", param_hint="INPUT"
+        )
 
 
 def _with_params(func: Callable[..., Any], extra: list[inspect.Parameter], call: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -10,18 +11,18 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.markup import escape
 
-from taxlots import pipeline
+from taxlots import ingest, pipeline
 from taxlots.cli import render
-from taxlots.cli.options import RunArgs
+from taxlots.cli.options import RunArgs, hours
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.model.diagnostics import has_errors
+from taxlots.model.diagnostics import Diagnostic, has_errors
 from taxlots.pipeline import Run
 from taxlots.reports.files import write_atomic, write_csv
 
@@ -33,6 +34,13 @@ def zone(name: str) -> ZoneInfo:
         raise typer.BadParameter(
             f"unknown time zone '{name}' (use an IANA name such as UTC or America/New_York)", param_hint="--tz"
         ) from None
+
+
+def read_inputs(inputs: Sequence[Path] | None, *, encoding: str | None, steps: render.Steps) -> ingest.Ledger:
+    """Read the inputs as ``ingest.load`` does, with a progress bar per file where ``ingest.load`` reports files."""
+    with steps.step("reading") as on_file:
+        told: dict[str, Any] = {"on_file": on_file} if "on_file" in inspect.signature(ingest.load).parameters else {}
+        return ingest.load([str(p) for p in inputs or ()], encoding=encoding, **told)
 
 
 def run_inputs(
@@ -68,7 +76,8 @@ def options_from(
         pegged=tuple(x.strip().upper() for x in a.usd_pegged.split(",") if x.strip()),
         price_window=timedelta(minutes=a.price_window),
         staleness=timedelta(hours=a.price_staleness),
-        transfer_window=timedelta(hours=a.transfer_window),
+        transfer_window=hours(a.transfer_window),
+        encoding=a.encoding,
         transfer_tolerance=_percent(a.transfer_tolerance),
         overrides=str(a.overrides) if a.overrides else None,
         network_fee=a.network_fee,
@@ -101,12 +110,18 @@ def finish(run: Run, *, as_json: bool = False) -> None:
 
     With ``as_json`` the problems of a failed run are the JSON on standard output (docs/json.md).
     """
-    if as_json and has_errors(run.diagnostics):
-        typer.echo(json.dumps(render.problems_json(run.diagnostics), indent=2, sort_keys=True))
-        raise typer.Exit(1)
-    render.diagnostics(run.diagnostics)
     if has_errors(run.diagnostics):
-        raise typer.Exit(1)
+        fail(run.diagnostics, as_json=as_json)
+    render.diagnostics(run.diagnostics)  # warnings and notes: standard error, also with --json
+
+
+def fail(diags: Sequence[Diagnostic], *, as_json: bool = False) -> NoReturn:
+    """Stop with exit status 1 after printing the problems: as ``{"version", "errors", ...}`` JSON with ``as_json``."""
+    if as_json:
+        typer.echo(json.dumps(render.problems_json(diags), indent=2, sort_keys=True))
+    else:
+        render.diagnostics(diags)
+    raise typer.Exit(1)
 
 
 def print_json(payload: dict[str, object]) -> None:
@@ -176,7 +191,7 @@ def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence
     if output is None:
         write(sys.stdout)
     else:
-        with cannot_write(output):
+        with cannot_write(output), render.Steps().step(f"writing {output}"):
             write_atomic(output, write)
 
 

@@ -31,10 +31,12 @@ def _prices() -> None:
 
 
 ExchangeOpt = Annotated[
-    str, typer.Option("--exchange", help="The exchange to download candles from, by its ccxt id (kraken, coinbase, ...).")
+    str, typer.Option("--exchange", metavar="ID", help="The exchange to download candles from, by its ccxt id (kraken, coinbase, ...).")
 ]
-PriceOut = Annotated[Path, typer.Option("--output", "-o", help="The price file to write (timestamp,asset,usd_price,source), atomically.")]
-TimeframeOpt = Annotated[str, typer.Option("--timeframe", help="Candle length: 1m, 5m, 15m, 1h, 4h, 1d.")]
+PriceOut = Annotated[
+    Path, typer.Option("--output", "-o", metavar="FILE", help="The price file to write (timestamp,asset,usd_price,source), atomically.")
+]
+TimeframeOpt = Annotated[str, typer.Option("--timeframe", metavar="LENGTH", help="Candle length: 1m, 5m, 15m, 1h, 4h, 1d.")]
 
 
 @prices_app.command("fetch")

@@ -47,7 +47,7 @@ def check(
 ) -> None:
     """Run everything and write nothing: list every problem (errors, then warnings), and exit 1 on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args)
-    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options)
+    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
     diags = sorted([*run.diagnostics, *_unmatched(run)], key=sort_key)
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if run_args.json_out:
