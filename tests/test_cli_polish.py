@@ -260,3 +260,31 @@ def test_tables_fold_long_ids_rather_than_cut_them() -> None:
     cells = [[c.strip() for c in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
     assert "".join(c[0] for c in cells) == long_id
     assert "".join(c[1] for c in cells) == path
+
+
+# -- errors outside a run are JSON too with --json -----------------------------------------------------------
+
+
+def test_usage_error_with_json_is_an_errors_object(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lots", str(write(tmp_path, LEDGER)), "--method", "specific", "--json"])
+    assert result.exit_code == 2
+    (err,) = json.loads(result.stdout)["errors"]
+    assert (err["file"], err["line"], err["code"]) == (None, None, "bad-option")
+    assert err["message"] == "--method specific needs --lots FILE (disposal_id,lot_id,quantity)"
+
+
+def test_unwritable_output_with_json_is_an_errors_object(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "out.csv"
+    result = runner.invoke(app, ["import", str(write(tmp_path, LEDGER)), "-o", str(out), "--json"])
+    assert result.exit_code == 1
+    (err,) = json.loads(result.stdout)["errors"]
+    assert (err["file"], err["code"]) == (str(out), "file-unwritable") and "does not exist" in err["message"]
+
+
+def test_bad_project_file_with_json_is_an_errors_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "taxlots.toml").write_text('inputs = ["a.csv"]\nmethd = "fifo"\n')
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["transfers", "--json"])
+    assert result.exit_code == 2
+    (err,) = json.loads(result.stdout)["errors"]
+    assert Path(err["file"]).name == "taxlots.toml" and (err["line"], err["code"]) == (2, "bad-option")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,9 +16,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from taxlots import project
+from taxlots.cli import render
 from taxlots.lots.engine import NetworkFee
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
+from taxlots.model.diagnostics import Code, Diagnostic
+from taxlots.model.source import SourceRef
 from taxlots.pricing import DEFAULT_PEGGED
 from taxlots.project import Project, ProjectError
 
@@ -218,7 +222,7 @@ def hours(text: str | int, option: str = "--transfer-window") -> timedelta:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _load_project(path: Path | None) -> Project | None:
+def _load_project(path: Path | None, *, as_json: bool = False) -> Project | None:
     """The project file named by ``--config``, else the one found here or above; errors stop with status 2."""
     found = path if path is not None else project.find()
     if found is None:
@@ -227,6 +231,13 @@ def _load_project(path: Path | None) -> Project | None:
         return project.load(found)
     except (ProjectError, OSError) as err:
         problems = err.diagnostics if isinstance(err, ProjectError) else []
+        if as_json:
+            if not problems:
+                problems = [
+                    Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read the project file: {err}", source=SourceRef(str(found), 0))
+                ]
+            typer.echo(json.dumps(render.problems_json(problems), indent=2, sort_keys=True))
+            raise typer.Exit(2) from None
         for diag in problems:
             typer.echo(diag.render(), err=True)
         if not problems:
@@ -266,7 +277,8 @@ def project_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
-        _apply(ctx, _load_project(kwargs.pop("config")), kwargs)
+        render.json_mode = bool(kwargs.get("json_out"))
+        _apply(ctx, _load_project(kwargs.pop("config"), as_json=render.json_mode), kwargs)
         return func(*args, **kwargs)
 
     return _with_params(func, [_CONFIG, _CTX], command)  # type: ignore[return-value]
@@ -283,7 +295,8 @@ def run_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
-        proj = _load_project(kwargs.pop("config"))
+        render.json_mode = bool(kwargs.get("json_out"))
+        proj = _load_project(kwargs.pop("config"), as_json=render.json_mode)
         _apply(ctx, proj, kwargs)
         picked = {name: kwargs.pop(name) for name, _, _ in _SHARED}
         return func(*args, run_args=RunArgs(**picked, project=proj), **kwargs)

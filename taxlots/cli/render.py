@@ -19,6 +19,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 #: 0 with --quiet (errors and warnings only, no summaries), 1 by default, 2 with --verbose (step timings too).
 verbosity = 1
+#: True while a command runs with --json: errors found outside a run (usage, output paths) go out as JSON too.
+json_mode = False
 
 
 #: Told as each input file starts: (index from 0, number of files, path). See ``ingest.load(on_file=...)``.

@@ -22,7 +22,8 @@ from taxlots.cli import render
 from taxlots.cli.options import RunArgs, hours
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.model.diagnostics import Diagnostic, has_errors
+from taxlots.model.diagnostics import Code, Diagnostic, has_errors
+from taxlots.model.source import SourceRef
 from taxlots.pipeline import Run
 from taxlots.reports.files import write_atomic, write_csv
 
@@ -131,8 +132,21 @@ def print_json(payload: dict[str, object]) -> None:
 
 def usage_error(message: str) -> NoReturn:
     """A usage error: one line on standard error, exit status 2 (as for an unknown option)."""
-    render.err.print(f"[bold red]error:[/] {escape(message)}")
+    if render.json_mode:
+        typer.echo(json.dumps(render.problems_json([Diagnostic(code=Code.BAD_OPTION, message=message)]), indent=2, sort_keys=True))
+    else:
+        render.err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(2)
+
+
+def _cannot_write(output: Path | str, why: str) -> NoReturn:
+    """``OUTPUT: error cannot write: WHY`` (or its JSON), exit status 1."""
+    if render.json_mode:
+        problem = Diagnostic(code=Code.FILE_UNWRITABLE, message=f"cannot write: {why}", source=SourceRef(str(output), 0))
+        typer.echo(json.dumps(render.problems_json([problem]), indent=2, sort_keys=True))
+    else:
+        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: {escape(why)}")
+    raise typer.Exit(1)
 
 
 def check_method(method: Method, lots: Path | None) -> None:
@@ -171,11 +185,9 @@ def check_paths(inputs: Sequence[Path | str], output: Path | str | None, *, lots
         usage_error(f"--output {output} is a directory; name a file")
     parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
-        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} does not exist")
-        raise typer.Exit(1)
+        _cannot_write(output, f"directory {out.parent} does not exist")
     if not os.access(parent, os.W_OK) and not (out.exists() and not out.is_file()):
-        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} is not writable")
-        raise typer.Exit(1)
+        _cannot_write(output, f"directory {out.parent} is not writable")
 
 
 def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
@@ -201,5 +213,4 @@ def cannot_write(output: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        render.err.print(f"{output}: [bold red]error[/] cannot write: {err.strerror or err}")
-        raise typer.Exit(1) from None
+        _cannot_write(output, str(err.strerror or err))
