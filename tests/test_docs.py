@@ -63,3 +63,16 @@ def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: py
     monkeypatch.chdir(ROOT)
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.splitlines()[0].startswith("kr-0101 ")  # the sample's first disposal
+
+
+def test_every_json_command_has_its_schema_in_docs_json() -> None:
+    schema = (ROOT / "docs" / "json.md").read_text()
+    click_app = typer.main.get_command(app)
+    with_json = [
+        name
+        for name, command in click_app.commands.items()  # type: ignore[attr-defined]
+        if any("--json" in getattr(p, "opts", []) for p in command.params)
+    ]
+    assert {"detect", "import", "transfers", "gains", "lots", "income", "check"} <= set(with_json)
+    for name in with_json:
+        assert f"taxlots {name} --json" in schema, f"docs/json.md does not describe taxlots {name} --json"
