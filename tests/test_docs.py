@@ -76,3 +76,24 @@ def test_every_json_command_has_its_schema_in_docs_json() -> None:
     assert {"detect", "import", "transfers", "gains", "lots", "income", "check"} <= set(with_json)
     for name in with_json:
         assert f"taxlots {name} --json" in schema, f"docs/json.md does not describe taxlots {name} --json"
+
+
+def test_ci_recipe_checks_then_reports_the_year_folder_and_keeps_the_outputs() -> None:
+    """docs/ci/taxlots-year.yml, read as text (no YAML parser needed): the steps in order, their folder, the artifact."""
+    recipe = (ROOT / "docs" / "ci" / "taxlots-year.yml").read_text()
+    steps = recipe.split("\n      - ")[1:]
+    runs = [s for s in steps if "run:" in s]
+    check = next(i for i, s in enumerate(steps) if "taxlots check --json > check.json" in s)
+    report = next(i for i, s in enumerate(steps) if "run: taxlots report" in s)
+    upload = next(i for i, s in enumerate(steps) if s.startswith("uses: actions/upload-artifact"))
+    assert check < report < upload
+    for index in (check, report):
+        assert "working-directory: ${{ env.YEAR }}" in steps[index]
+    assert "exit ${status:-0}" in steps[check]  # a failed check fails the build, after the JSON is kept
+    assert "if: always()" in steps[upload]  # the artifact is kept when check or report fails
+    assert "${{ env.YEAR }}/check.json" in steps[upload] and "${{ env.YEAR }}/${{ env.OUT }}/" in steps[upload]
+    assert any('pip install "taxlots==' in s for s in runs)  # pinned: the same version gives the same bytes
+    # The recipe's OUT is the sample year's [report] out, so the recipe works on it unchanged.
+    sample = (ROOT / "samples" / "year-2024" / "taxlots.toml").read_text()
+    out = recipe.split("OUT: ", 1)[1].split()[0]
+    assert f'out = "{out}"' in sample
