@@ -288,3 +288,9 @@ def test_bad_project_file_with_json_is_an_errors_object(tmp_path: Path, monkeypa
     assert result.exit_code == 2
     (err,) = json.loads(result.stdout)["errors"]
     assert Path(err["file"]).name == "taxlots.toml" and (err["line"], err["code"]) == (2, "bad-option")
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "init"])
+def test_every_command_that_reads_exports_takes_encoding(command: str) -> None:
+    result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
+    assert "--encoding" in result.stdout

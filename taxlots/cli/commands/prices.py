@@ -41,7 +41,14 @@ TimeframeOpt = Annotated[str, typer.Option("--timeframe", metavar="LENGTH", help
 
 @prices_app.command("fetch")
 @o.project_options
-def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = "kraken", timeframe: TimeframeOpt = "1h") -> None:
+def fetch(
+    inputs: o.Inputs = None,
+    *,
+    output: PriceOut,
+    exchange: ExchangeOpt = "kraken",
+    timeframe: TimeframeOpt = "1h",
+    encoding: o.EncodingOpt = None,
+) -> None:
     """Download the prices the inputs need (ASSET/USD candles, else ASSET/USDT) into a price file for --prices."""
     names = [str(p) for p in inputs or ()]
     if not names:
@@ -51,7 +58,7 @@ def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = 
         f.check_output(str(output), names)
     except f.FetchError as err:
         raise typer.BadParameter(str(err)) from None
-    ledger = ingest.load(names)
+    ledger = ingest.load(names, encoding=encoding)
     diags = sorted(ledger.diagnostics, key=sort_key)
     if has_errors(diags):
         render.diagnostics(diags)
