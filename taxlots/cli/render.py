@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from taxlots.model.diagnostics import Diagnostic, Severity
 from taxlots.reports.gains import Summary
@@ -53,7 +54,7 @@ class Steps:
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 BarColumn(bar_width=20),
-                MofNCompleteColumn(),
+                _Count(),
                 TimeElapsedColumn(),
             )
             with Progress(*columns, console=self.console, transient=True) as bar:
@@ -65,6 +66,13 @@ class Steps:
                 yield on_file
         if verbosity > 1:
             self.console.print(f"[dim]{name}: {time.perf_counter() - started:.2f} s[/]")
+
+
+class _Count(ProgressColumn):
+    """``2/5`` once a step says how many there are (files read); nothing before."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{int(task.completed)}/{int(task.total)}" if task.total else "")
 
 
 def _short(path: str, width: int = 40) -> str:
