@@ -120,6 +120,8 @@ def test_encoding_is_forced_on_every_reading_command(tmp_path: Path) -> None:
     forced = runner.invoke(app, ["detect", str(src), "--encoding", "cp1251"])
     assert forced.exit_code == 0, forced.output
     assert "taxlots generic ledger CSV,3,3" in forced.stdout and "Биржа" in forced.stdout
+    assert "read every input as cp1251 (--encoding)" in forced.stderr and "is not UTF-8" not in forced.stderr
+    assert "is not UTF-8 (byte 0xc1 on line 2); read it as Windows-1252" in detected.stderr  # detection says so
     lots = runner.invoke(app, ["lots", str(src), "--encoding", "cp1251"])
     assert lots.exit_code == 0, lots.output
     # FIFO: the sale takes the 2023 lot; the 2024 lot (3000 USD for 1 BTC) is left, in wallet Биржа

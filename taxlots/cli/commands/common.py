@@ -37,8 +37,15 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
+def said_encoding(encoding: str | None) -> None:
+    """A forced encoding is said on standard error (detected ones are said by ingest when not UTF-8)."""
+    if encoding:
+        render.note(f"[dim]read every input as {escape(encoding)} (--encoding)[/]", render.err)
+
+
 def read_inputs(inputs: Sequence[Path] | None, *, encoding: str | None, steps: render.Steps) -> ingest.Ledger:
     """Read the inputs as ``ingest.load`` does, with a progress bar per file where ``ingest.load`` reports files."""
+    said_encoding(encoding)
     with steps.step("reading") as on_file:
         told: dict[str, Any] = {"on_file": on_file} if "on_file" in inspect.signature(ingest.load).parameters else {}
         return ingest.load([str(p) for p in inputs or ()], encoding=encoding, **told)
@@ -57,6 +64,7 @@ def run_inputs(
 ) -> Run:
     """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
+    said_encoding(options.encoding)
     run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
     finish(run, as_json=run_args.json_out)
     return run
