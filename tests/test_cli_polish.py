@@ -296,3 +296,15 @@ def test_bad_project_file_with_json_is_an_errors_object(tmp_path: Path, monkeypa
 def test_every_command_that_reads_exports_takes_encoding(command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
     assert "--encoding" in result.stdout
+
+
+def test_old_file_line_ids_resolve_through_a_ledger_taxlots_wrote(tmp_path: Path) -> None:
+    src, ledger, lots = write(tmp_path, LEDGER), tmp_path / "written.csv", tmp_path / "lots.csv"
+    assert runner.invoke(app, ["import", str(src), "-o", str(ledger)]).exit_code == 0
+    lots.write_text(f"disposal_id,lot_id,quantity\n{src}:4,{src}:3,1\n")  # the export's lines, not the ledger's
+    result = runner.invoke(app, ["gains", str(ledger), "--method", "specific", "--lots", str(lots)])
+    assert result.exit_code == 0, result.output
+    # the sale takes the 2024 lot: basis 3000.00, proceeds 70000 - 70 = 69930.00, short term
+    assert [line.split(",")[4:] for line in result.stdout.splitlines()[1:]] == [
+        ["1", "2024-01-10", "2024-07-01", "69930.00", "3000.00", "66930.00", "short"]
+    ]
