@@ -308,3 +308,14 @@ def test_old_file_line_ids_resolve_through_a_ledger_taxlots_wrote(tmp_path: Path
     assert [line.split(",")[4:] for line in result.stdout.splitlines()[1:]] == [
         ["1", "2024-01-10", "2024-07-01", "69930.00", "3000.00", "66930.00", "short"]
     ]
+
+
+def test_detect_formats_json_without_inputs() -> None:
+    result = runner.invoke(app, ["detect", "--formats", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    from taxlots.importers import IMPORTERS
+
+    assert data["files"] == [] and len(data["formats"]) == sum(len(imp.SIGNATURES) for imp in IMPORTERS)
+    generic = next(f for f in data["formats"] if f["name"] == "generic")
+    assert generic["signature"] == HEADER.strip().split(",")
