@@ -8,7 +8,7 @@ Every step returns its problems as diagnostics; this module gathers them, ordere
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -52,6 +52,7 @@ class Options:
     allocation: str | None = None
     opening_lots: str | None = None
     standing_orders: tuple[StandingOrder, ...] = ()
+    encoding: str | None = None  # read every export in this encoding instead of detecting it
 
 
 @dataclass(slots=True)
@@ -66,14 +67,21 @@ class Run:
     prices: PriceReport | None = None
 
 
-class Progress(Protocol):
-    """Where a run says what it is doing (the CLI shows it on a terminal); the library stays silent by default."""
+#: Told as each input file starts: (index from 0, number of files, path).
+OnFile = Callable[[int, int, str], None]
 
-    def step(self, name: str) -> AbstractContextManager[object]: ...
+
+class Progress(Protocol):
+    """Where a run says what it is doing (the CLI shows it on a terminal); the library stays silent by default.
+
+    ``step`` may yield an :data:`OnFile` callable that the step tells how far it is (reading: per file).
+    """
+
+    def step(self, name: str) -> AbstractContextManager[OnFile | None]: ...
 
 
 class _Silent:
-    def step(self, name: str) -> AbstractContextManager[object]:
+    def step(self, name: str) -> AbstractContextManager[OnFile | None]:
         return nullcontext()
 
 
@@ -88,10 +96,10 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, p
     """
     opts = Options(**{**_fields(options or Options()), **kwargs})  # type: ignore[arg-type]
     say = progress or _Silent()
-    with say.step(f"reading {len(paths)} file(s)"):
-        ledger = ingest.load(paths, tz="UTC")
+    with say.step(f"reading {len(paths)} file(s)"):  # "as on_file", then ingest.load(on_file=on_file) once it takes one
+        ledger = ingest.load(paths, tz="UTC", encoding=opts.encoding)
     diagnostics = list(ledger.diagnostics)
-    selections = _selections(opts, diagnostics)
+    selections = _selections(opts, diagnostics, ledger.frame)
     assigned = _allocation(opts, diagnostics)
     opening: tuple[Lot, ...] = ()
     if opts.opening_lots:
@@ -137,14 +145,15 @@ def _fields(options: Options) -> dict[str, object]:
     return {name: getattr(options, name) for name in Options.__dataclass_fields__}
 
 
-def _selections(opts: Options, diagnostics: list[Diagnostic]) -> dict[str, tuple[Selection, ...]]:
+def _selections(opts: Options, diagnostics: list[Diagnostic], frame: pl.DataFrame) -> dict[str, tuple[Selection, ...]]:
     if opts.method is not Method.SPECIFIC:
         return {}
     if opts.lots_file is None:
         diagnostics.append(Diagnostic(code=Code.BAD_OPTION, message="--method specific needs --lots FILE (disposal_id,lot_id,quantity)"))
         return {}
     selections, problems = lotfile.read(opts.lots_file)
-    diagnostics += problems
+    selections, unresolved = lotfile.resolve(selections, frame)  # old FILE:LINE ids -> row ids
+    diagnostics += problems + unresolved
     return selections
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import csv
 import io
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from taxlots.cli import app
@@ -42,8 +41,9 @@ def test_formats_with_inputs_lists_formats_then_detects(tmp_path: Path) -> None:
     assert f"{src},taxlots generic ledger CSV,1,1" in result.stdout
 
 
-@pytest.mark.xfail(reason="wired onto the shared run options at the last merge; goldens and option forms to update (see the session note)", strict=False)
-def test_detect_without_inputs_or_formats_is_a_usage_error() -> None:
+def test_detect_without_inputs_or_formats_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no taxlots.toml here or above: nothing names the inputs
     result = runner.invoke(app, ["detect"])
     assert result.exit_code == 2
     assert "needs INPUT files" in result.stderr
+    assert "Detected exports" not in result.stdout and result.stdout == ""

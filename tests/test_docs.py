@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,20 @@ def test_cli_reference_is_current() -> None:
                     assert flag in reference, regenerate
 
 
+def test_cli_reference_is_exactly_the_generated_help(tmp_path: Path) -> None:
+    """Regenerated here and compared byte for byte, so any changed help text or option shows (same typer version)."""
+    out = tmp_path / "cli.md"
+    subprocess.run(
+        [sys.executable, "-m", "typer", "taxlots.cli", "utils", "docs", "--name", "taxlots", "--output", str(out)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert out.read_text() == (ROOT / "docs" / "cli.md").read_text(), (
+        "docs/cli.md is stale: python -m typer taxlots.cli utils docs --name taxlots --output docs/cli.md"
+    )
+
+
 def test_readme_names_every_command_and_the_ledger_header() -> None:
     readme = (ROOT / "README.md").read_text()
     for command in app.registered_commands:
@@ -47,3 +63,37 @@ def test_readme_library_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: py
     monkeypatch.chdir(ROOT)
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.splitlines()[0].startswith("kr-0101 ")  # the sample's first disposal
+
+
+def test_every_json_command_has_its_schema_in_docs_json() -> None:
+    schema = (ROOT / "docs" / "json.md").read_text()
+    click_app = typer.main.get_command(app)
+    with_json = [
+        name
+        for name, command in click_app.commands.items()  # type: ignore[attr-defined]
+        if any("--json" in getattr(p, "opts", []) for p in command.params)
+    ]
+    assert {"detect", "import", "transfers", "gains", "lots", "income", "check"} <= set(with_json)
+    for name in with_json:
+        assert f"taxlots {name} --json" in schema, f"docs/json.md does not describe taxlots {name} --json"
+
+
+def test_ci_recipe_checks_then_reports_the_year_folder_and_keeps_the_outputs() -> None:
+    """docs/ci/taxlots-year.yml, read as text (no YAML parser needed): the steps in order, their folder, the artifact."""
+    recipe = (ROOT / "docs" / "ci" / "taxlots-year.yml").read_text()
+    steps = recipe.split("\n      - ")[1:]
+    runs = [s for s in steps if "run:" in s]
+    check = next(i for i, s in enumerate(steps) if "taxlots check --json > check.json" in s)
+    report = next(i for i, s in enumerate(steps) if "run: taxlots report" in s)
+    upload = next(i for i, s in enumerate(steps) if s.startswith("uses: actions/upload-artifact"))
+    assert check < report < upload
+    for index in (check, report):
+        assert "working-directory: ${{ env.YEAR }}" in steps[index]
+    assert "exit ${status:-0}" in steps[check]  # a failed check fails the build, after the JSON is kept
+    assert "if: always()" in steps[upload]  # the artifact is kept when check or report fails
+    assert "${{ env.YEAR }}/check.json" in steps[upload] and "${{ env.YEAR }}/${{ env.OUT }}/" in steps[upload]
+    assert any('pip install "taxlots==' in s for s in runs)  # pinned: the same version gives the same bytes
+    # The recipe's OUT is the sample year's [report] out, so the recipe works on it unchanged.
+    sample = (ROOT / "samples" / "year-2024" / "taxlots.toml").read_text()
+    out = recipe.split("OUT: ", 1)[1].split()[0]
+    assert f'out = "{out}"' in sample

@@ -73,7 +73,7 @@ def test_standing_orders_from_the_project_govern_and_are_named(year: Path) -> No
     ("text", "message", "line"),
     [
         ('inputs = ["a.csv"]\nmethd = "fifo"\n', "'methd': not a key taxlots knows here", 2),
-        ('[transfers]\n\nwindow_hours = "two"\n', "'transfers.window_hours': must be a whole number of at least 0", 3),
+        ('[transfers]\n\nwindow_hours = "two"\n', "'transfers.window_hours': must be a number written as a string or an integer", 3),
         ("[transfers]\ntolerance_percent = 0.5\n", "'transfers.tolerance_percent': must be a number written as a string", 2),
         ('scope = "pooled"\n', "'scope': must be one of universal, per-wallet, per-wallet-from-2025", 1),
         ('[brokers]\nCoinbase = "yes"\n', "'brokers.Coinbase': must be basis-reported, proceeds-only or none", 2),
@@ -107,7 +107,7 @@ def test_without_inputs_or_project_it_is_a_usage_error(tmp_path: Path) -> None:
     finally:
         os.chdir(here)
     assert result.exit_code == 2
-    assert "give the input files" in result.output
+    assert "needs INPUT files" in result.output
 
 
 def test_check_lists_problems_and_writes_nothing(year: Path) -> None:

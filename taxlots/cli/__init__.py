@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+import typer.core
 
 from taxlots import __version__
 from taxlots.cli import render
@@ -17,6 +18,31 @@ from taxlots.cli.commands.prices import prices_app
 from taxlots.cli.commands.project import check, init
 from taxlots.cli.commands.report import report
 from taxlots.cli.commands.transfers import transfers
+
+_option_type = typer.core.TyperOption.display_type_rich
+
+
+def _argument_type(self: typer.core.TyperArgument, ctx: object) -> str | None:
+    return None  # the argument's name (INPUT, FILE) says what it is; typer would add a Python type name
+
+
+#: Python type names typer would print for an option without a metavar, and the word shown instead.
+_PLAIN = {"int": "N", "int range": "N", "str": "TEXT", "path": "PATH", "file": "FILE", "float": "NUMBER"}
+
+
+def _option_type_or_none(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+    if self.is_flag:
+        return None  # a flag takes no value: no "<bool>"
+    shown = _option_type(self, ctx)
+    if shown and shown.startswith("<") and not self.type_descriptor.is_choice:
+        bare = shown.strip("<>.").removeprefix("list[").removesuffix("]")
+        return _PLAIN.get(bare, bare.upper())
+    return shown
+
+
+# Help panels show metavars (FILE, HOURS) and choices, never Python type names such as <list[Path]> or <bool>.
+typer.core.TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign,assignment]
+typer.core.TyperOption.display_type_rich = _option_type_or_none  # type: ignore[method-assign,assignment]
 
 app = typer.Typer(
     name="taxlots",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -13,15 +16,18 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from taxlots import project
+from taxlots.cli import render
 from taxlots.lots.engine import NetworkFee
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
+from taxlots.model.diagnostics import Code, Diagnostic
+from taxlots.model.source import SourceRef
 from taxlots.pricing import DEFAULT_PEGGED
 from taxlots.project import Project, ProjectError
 
 Inputs = Annotated[
     list[Path] | None,
-    typer.Argument(help="Ledger or exchange export files (default: the inputs of taxlots.toml).", show_default=False, metavar="[INPUT]..."),
+    typer.Argument(help="Ledger or exchange export files (default: the inputs of taxlots.toml).", show_default=False, metavar="INPUT"),
 ]
 ConfigOpt = Annotated[
     Path | None,
@@ -95,12 +101,11 @@ StalenessOpt = Annotated[
     int, typer.Option("--price-staleness", metavar="HOURS", help="Hours a price-file price stays valid after its timestamp.", min=0)
 ]
 TransferWindowOpt = Annotated[
-    int,
+    str,
     typer.Option(
         "--transfer-window",
         metavar="HOURS",
-        help="Hours after a withdrawal within which its deposit in another wallet is looked for.",
-        min=0,
+        help="Hours after a withdrawal within which its deposit in another wallet is looked for (decimals allowed: 1.5).",
     ),
 ]
 TransferToleranceOpt = Annotated[
@@ -151,6 +156,15 @@ OpeningLotsOpt = Annotated[
         show_default=False,
     ),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="CODEC",
+        help="Read every export in this text encoding (utf-8, cp1252, latin-1, utf-16) instead of detecting it.",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", metavar="", help="Print the result (or the problems) as JSON on standard output; schema in docs/json.md.")
 ]
@@ -164,7 +178,7 @@ class RunArgs:
     usd_pegged: str
     price_window: int
     price_staleness: int
-    transfer_window: int
+    transfer_window: str
     transfer_tolerance: str
     overrides: Path | None
     network_fee: NetworkFee
@@ -172,6 +186,7 @@ class RunArgs:
     allocation: Path | None
     opening_lots: Path | None
     json_out: bool
+    encoding: str | None = None
     project: Project | None = None
 
 
@@ -181,7 +196,7 @@ _SHARED: tuple[tuple[str, object, object], ...] = (
     ("usd_pegged", PeggedOpt, ",".join(DEFAULT_PEGGED)),
     ("price_window", PriceWindowOpt, 60),
     ("price_staleness", StalenessOpt, 24),
-    ("transfer_window", TransferWindowOpt, 48),
+    ("transfer_window", TransferWindowOpt, "48"),
     ("transfer_tolerance", TransferToleranceOpt, "1"),
     ("overrides", OverridesOpt, None),
     ("network_fee", NetworkFeeOpt, NetworkFee.DISPOSAL),
@@ -189,12 +204,25 @@ _SHARED: tuple[tuple[str, object, object], ...] = (
     ("allocation", AllocationOpt, None),
     ("opening_lots", OpeningLotsOpt, None),
     ("json_out", JsonOpt, False),
+    ("encoding", EncodingOpt, None),
 )
+
+
+def hours(text: str | int, option: str = "--transfer-window") -> timedelta:
+    """A duration in hours, whole or decimal (``48``, ``5.5``), exactly (to the microsecond); a bad one is a usage error."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0 or value > 24 * 366:
+        raise typer.BadParameter(f"'{text}' is not a number of hours between 0 and {24 * 366}", param_hint=option)
+    return timedelta(microseconds=int(value * 3_600_000_000))
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _load_project(path: Path | None) -> Project | None:
+def _load_project(path: Path | None, *, as_json: bool = False) -> Project | None:
     """The project file named by ``--config``, else the one found here or above; errors stop with status 2."""
     found = path if path is not None else project.find()
     if found is None:
@@ -203,6 +231,13 @@ def _load_project(path: Path | None) -> Project | None:
         return project.load(found)
     except (ProjectError, OSError) as err:
         problems = err.diagnostics if isinstance(err, ProjectError) else []
+        if as_json:
+            if not problems:
+                problems = [
+                    Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read the project file: {err}", source=SourceRef(str(found), 0))
+                ]
+            typer.echo(json.dumps(render.problems_json(problems), indent=2, sort_keys=True))
+            raise typer.Exit(2) from None
         for diag in problems:
             typer.echo(diag.render(), err=True)
         if not problems:
@@ -219,7 +254,9 @@ def _apply(ctx: typer.Context, proj: Project | None, kwargs: dict[str, Any]) -> 
                 default = kwargs[name]
                 kwargs[name] = type(default)(value) if isinstance(default, Enum) else value
     if "inputs" in kwargs and not kwargs["inputs"] and not kwargs.get("formats"):  # detect --formats needs none
-        raise typer.BadParameter("give the input files, or run where a taxlots.toml lists them (inputs = [...])", param_hint="INPUT")
+        raise typer.BadParameter(
+            "needs INPUT files: name them, or run where a taxlots.toml lists them (inputs = [...])", param_hint="INPUT"
+        )
 
 
 def _with_params(func: Callable[..., Any], extra: list[inspect.Parameter], call: Callable[..., Any]) -> Callable[..., Any]:
@@ -240,7 +277,8 @@ def project_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
-        _apply(ctx, _load_project(kwargs.pop("config")), kwargs)
+        render.json_mode = bool(kwargs.get("json_out"))
+        _apply(ctx, _load_project(kwargs.pop("config"), as_json=render.json_mode), kwargs)
         return func(*args, **kwargs)
 
     return _with_params(func, [_CONFIG, _CTX], command)  # type: ignore[return-value]
@@ -257,7 +295,8 @@ def run_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
-        proj = _load_project(kwargs.pop("config"))
+        render.json_mode = bool(kwargs.get("json_out"))
+        proj = _load_project(kwargs.pop("config"), as_json=render.json_mode)
         _apply(ctx, proj, kwargs)
         picked = {name: kwargs.pop(name) for name, _, _ in _SHARED}
         return func(*args, run_args=RunArgs(**picked, project=proj), **kwargs)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from taxlots.model.diagnostics import Diagnostic, Severity
 from taxlots.reports.gains import Summary
@@ -18,24 +20,63 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 #: 0 with --quiet (errors and warnings only, no summaries), 1 by default, 2 with --verbose (step timings too).
 verbosity = 1
+#: True while a command runs with --json: errors found outside a run (usage, output paths) go out as JSON too.
+json_mode = False
+
+
+#: Told as each input file starts: (index from 0, number of files, path). See ``ingest.load(on_file=...)``.
+OnFile = Callable[[int, int, str], None]
+
+
+def _nothing(index: int, total: int, path: str) -> None:
+    return None
 
 
 class Steps:
-    """A run's steps on standard error: a spinner while each runs (a terminal only), its time with --verbose."""
+    """A run's steps on standard error: a progress line while each runs, its time with --verbose.
 
-    def __init__(self) -> None:
-        self.live = err.is_terminal and verbosity > 0
+    The line (a spinner, the step, a bar once the step says how far it is, the time spent) is drawn only on
+    a terminal and never with --quiet; it is transient, so nothing of it stays in the scrollback or a log.
+    ``step`` yields an :data:`OnFile` callable that moves the bar (reading: one tick per file).
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or err
+        self.live = self.console.is_terminal and verbosity > 0
 
     @contextmanager
-    def step(self, name: str) -> Iterator[object]:
+    def step(self, name: str) -> Iterator[OnFile]:
         started = time.perf_counter()
-        if self.live:
-            with err.status(f"{name}…"):
-                yield None
+        if not self.live:
+            yield _nothing
         else:
-            yield None
+            columns = (
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(bar_width=20),
+                _Count(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=self.console, transient=True) as bar:
+                task = bar.add_task(f"{name}…", total=None)
+
+                def on_file(index: int, total: int, path: str) -> None:
+                    bar.update(task, total=total, completed=index, description=f"{name} {_short(path)}")
+
+                yield on_file
         if verbosity > 1:
-            err.print(f"[dim]{name}: {time.perf_counter() - started:.2f} s[/]")
+            self.console.print(f"[dim]{name}: {time.perf_counter() - started:.2f} s[/]")
+
+
+class _Count(ProgressColumn):
+    """``2/5`` once a step says how many there are (files read); nothing before."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{int(task.completed)}/{int(task.total)}" if task.total else "")
+
+
+def _short(path: str, width: int = 40) -> str:
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
 
 
 def is_terminal() -> bool:
@@ -100,9 +141,9 @@ def summary(s: Summary, console: Console, title: str) -> None:
     if verbosity == 0:
         return
     table = Table(title=title, title_justify="left")
-    table.add_column("Term")
+    table.add_column("Term", overflow="fold")
     for name in ("Proceeds", "Cost basis", "Gain"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", overflow="fold")
     for label, t in (("Short-term", s.short), ("Long-term", s.long), ("Total", s.total)):
         table.add_row(label, _money(t.proceeds), _money(t.cost_basis), _money(t.gain), style="bold" if label == "Total" else None)
     console.print(table)
@@ -111,8 +152,8 @@ def summary(s: Summary, console: Console, title: str) -> None:
 
 def table(title: str, header: Sequence[str], rows: Iterable[Sequence[str]], console: Console, right: Sequence[str] = ()) -> None:
     t = Table(title=title, title_justify="left")
-    for name in header:
-        t.add_column(name, justify="right" if name in right else "left")
+    for name in header:  # ids and file names are the data: fold them onto more lines, never cut them
+        t.add_column(name, justify="right" if name in right else "left", overflow="fold")
     for row in rows:
         t.add_row(*row)
     console.print(t)

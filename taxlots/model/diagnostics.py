@@ -46,6 +46,8 @@ class Code(StrEnum):
     UNMATCHED_TRANSFER = "unmatched-transfer"
     # options
     BAD_OPTION = "bad-option"
+    # writing
+    FILE_UNWRITABLE = "file-unwritable"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

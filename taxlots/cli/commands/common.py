@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -10,18 +11,19 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.markup import escape
 
-from taxlots import pipeline
+from taxlots import ingest, pipeline
 from taxlots.cli import render
-from taxlots.cli.options import RunArgs
+from taxlots.cli.options import RunArgs, hours
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.model.diagnostics import has_errors
+from taxlots.model.diagnostics import Code, Diagnostic, has_errors
+from taxlots.model.source import SourceRef
 from taxlots.pipeline import Run
 from taxlots.reports.files import write_atomic, write_csv
 
@@ -33,6 +35,20 @@ def zone(name: str) -> ZoneInfo:
         raise typer.BadParameter(
             f"unknown time zone '{name}' (use an IANA name such as UTC or America/New_York)", param_hint="--tz"
         ) from None
+
+
+def said_encoding(encoding: str | None) -> None:
+    """A forced encoding is said on standard error (detected ones are said by ingest when not UTF-8)."""
+    if encoding:
+        render.note(f"[dim]read every input as {escape(encoding)} (--encoding)[/]", render.err)
+
+
+def read_inputs(inputs: Sequence[Path] | None, *, encoding: str | None, steps: render.Steps) -> ingest.Ledger:
+    """Read the inputs as ``ingest.load`` does, with a progress bar per file where ``ingest.load`` reports files."""
+    said_encoding(encoding)
+    with steps.step("reading") as on_file:
+        told: dict[str, Any] = {"on_file": on_file} if "on_file" in inspect.signature(ingest.load).parameters else {}
+        return ingest.load([str(p) for p in inputs or ()], encoding=encoding, **told)
 
 
 def run_inputs(
@@ -48,6 +64,7 @@ def run_inputs(
 ) -> Run:
     """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
+    said_encoding(options.encoding)
     run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
     finish(run, as_json=run_args.json_out)
     return run
@@ -68,7 +85,8 @@ def options_from(
         pegged=tuple(x.strip().upper() for x in a.usd_pegged.split(",") if x.strip()),
         price_window=timedelta(minutes=a.price_window),
         staleness=timedelta(hours=a.price_staleness),
-        transfer_window=timedelta(hours=a.transfer_window),
+        transfer_window=hours(a.transfer_window),
+        encoding=a.encoding,
         transfer_tolerance=_percent(a.transfer_tolerance),
         overrides=str(a.overrides) if a.overrides else None,
         network_fee=a.network_fee,
@@ -101,12 +119,18 @@ def finish(run: Run, *, as_json: bool = False) -> None:
 
     With ``as_json`` the problems of a failed run are the JSON on standard output (docs/json.md).
     """
-    if as_json and has_errors(run.diagnostics):
-        typer.echo(json.dumps(render.problems_json(run.diagnostics), indent=2, sort_keys=True))
-        raise typer.Exit(1)
-    render.diagnostics(run.diagnostics)
     if has_errors(run.diagnostics):
-        raise typer.Exit(1)
+        fail(run.diagnostics, as_json=as_json)
+    render.diagnostics(run.diagnostics)  # warnings and notes: standard error, also with --json
+
+
+def fail(diags: Sequence[Diagnostic], *, as_json: bool = False) -> NoReturn:
+    """Stop with exit status 1 after printing the problems: as ``{"version", "errors", ...}`` JSON with ``as_json``."""
+    if as_json:
+        typer.echo(json.dumps(render.problems_json(diags), indent=2, sort_keys=True))
+    else:
+        render.diagnostics(diags)
+    raise typer.Exit(1)
 
 
 def print_json(payload: dict[str, object]) -> None:
@@ -116,8 +140,21 @@ def print_json(payload: dict[str, object]) -> None:
 
 def usage_error(message: str) -> NoReturn:
     """A usage error: one line on standard error, exit status 2 (as for an unknown option)."""
-    render.err.print(f"[bold red]error:[/] {escape(message)}")
+    if render.json_mode:
+        typer.echo(json.dumps(render.problems_json([Diagnostic(code=Code.BAD_OPTION, message=message)]), indent=2, sort_keys=True))
+    else:
+        render.err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(2)
+
+
+def _cannot_write(output: Path | str, why: str) -> NoReturn:
+    """``OUTPUT: error cannot write: WHY`` (or its JSON), exit status 1."""
+    if render.json_mode:
+        problem = Diagnostic(code=Code.FILE_UNWRITABLE, message=f"cannot write: {why}", source=SourceRef(str(output), 0))
+        typer.echo(json.dumps(render.problems_json([problem]), indent=2, sort_keys=True))
+    else:
+        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: {escape(why)}")
+    raise typer.Exit(1)
 
 
 def check_method(method: Method, lots: Path | None) -> None:
@@ -156,11 +193,9 @@ def check_paths(inputs: Sequence[Path | str], output: Path | str | None, *, lots
         usage_error(f"--output {output} is a directory; name a file")
     parent = Path(os.path.realpath(out)).parent
     if not parent.is_dir():
-        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} does not exist")
-        raise typer.Exit(1)
+        _cannot_write(output, f"directory {out.parent} does not exist")
     if not os.access(parent, os.W_OK) and not (out.exists() and not out.is_file()):
-        render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: directory {escape(str(out.parent))} is not writable")
-        raise typer.Exit(1)
+        _cannot_write(output, f"directory {out.parent} is not writable")
 
 
 def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
@@ -176,7 +211,7 @@ def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence
     if output is None:
         write(sys.stdout)
     else:
-        with cannot_write(output):
+        with cannot_write(output), render.Steps().step(f"writing {output}"):
             write_atomic(output, write)
 
 
@@ -186,5 +221,4 @@ def cannot_write(output: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as err:
-        render.err.print(f"{output}: [bold red]error[/] cannot write: {err.strerror or err}")
-        raise typer.Exit(1) from None
+        _cannot_write(output, str(err.strerror or err))

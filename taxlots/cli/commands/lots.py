@@ -26,7 +26,12 @@ def _day(text: str) -> date:
 
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="List the lots held at the end of this day (YYYY-MM-DD); default: after every row.", show_default=False),
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="List the lots held at the end of this day (YYYY-MM-DD); default: after every row.",
+        show_default=False,
+    ),
 ]
 
 

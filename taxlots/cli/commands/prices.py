@@ -31,15 +31,24 @@ def _prices() -> None:
 
 
 ExchangeOpt = Annotated[
-    str, typer.Option("--exchange", help="The exchange to download candles from, by its ccxt id (kraken, coinbase, ...).")
+    str, typer.Option("--exchange", metavar="ID", help="The exchange to download candles from, by its ccxt id (kraken, coinbase, ...).")
 ]
-PriceOut = Annotated[Path, typer.Option("--output", "-o", help="The price file to write (timestamp,asset,usd_price,source), atomically.")]
-TimeframeOpt = Annotated[str, typer.Option("--timeframe", help="Candle length: 1m, 5m, 15m, 1h, 4h, 1d.")]
+PriceOut = Annotated[
+    Path, typer.Option("--output", "-o", metavar="FILE", help="The price file to write (timestamp,asset,usd_price,source), atomically.")
+]
+TimeframeOpt = Annotated[str, typer.Option("--timeframe", metavar="LENGTH", help="Candle length: 1m, 5m, 15m, 1h, 4h, 1d.")]
 
 
 @prices_app.command("fetch")
 @o.project_options
-def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = "kraken", timeframe: TimeframeOpt = "1h") -> None:
+def fetch(
+    inputs: o.Inputs = None,
+    *,
+    output: PriceOut,
+    exchange: ExchangeOpt = "kraken",
+    timeframe: TimeframeOpt = "1h",
+    encoding: o.EncodingOpt = None,
+) -> None:
     """Download the prices the inputs need (ASSET/USD candles, else ASSET/USDT) into a price file for --prices."""
     names = [str(p) for p in inputs or ()]
     if not names:
@@ -49,7 +58,7 @@ def fetch(inputs: o.Inputs = None, *, output: PriceOut, exchange: ExchangeOpt = 
         f.check_output(str(output), names)
     except f.FetchError as err:
         raise typer.BadParameter(str(err)) from None
-    ledger = ingest.load(names)
+    ledger = ingest.load(names, encoding=encoding)
     diags = sorted(ledger.diagnostics, key=sort_key)
     if has_errors(diags):
         render.diagnostics(diags)

@@ -12,7 +12,7 @@ import typer
 from taxlots import pipeline, project
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import options_from, zone
+from taxlots.cli.commands.common import options_from, said_encoding, zone
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import Code, Diagnostic, Severity, sort_key
@@ -47,7 +47,8 @@ def check(
 ) -> None:
     """Run everything and write nothing: list every problem (errors, then warnings), and exit 1 on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args)
-    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options)
+    said_encoding(options.encoding)
+    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
     diags = sorted([*run.diagnostics, *_unmatched(run)], key=sort_key)
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if run_args.json_out:
