@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -526,7 +526,12 @@ def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Dia
 
 
 def _read_all(
-    paths: Sequence[str], *, tz: str, importers: tuple[ModuleType, ...], encoding: str | None
+    paths: Sequence[str],
+    *,
+    tz: str,
+    importers: tuple[ModuleType, ...],
+    encoding: str | None,
+    on_file: Callable[[int, int, str], None] | None,
 ) -> tuple[list[pl.DataFrame], list[FileReport], list[Diagnostic]]:
     """Expand directories, make each input UTF-8 CSV text (:mod:`taxlots.inputs`) and read it."""
     frames: list[pl.DataFrame] = []
@@ -534,6 +539,8 @@ def _read_all(
     names, diags = inputs.expand(paths)
     with tempfile.TemporaryDirectory(prefix="taxlots-") as work:
         for order, name in enumerate(names):
+            if on_file is not None:
+                on_file(order, len(names), name)
             src, problems = inputs.prepare(name, Path(work), order, encoding=encoding)
             diags += problems
             if src is None:
@@ -547,7 +554,14 @@ def _read_all(
     return frames, reports, diags
 
 
-def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, ...] = IMPORTERS, encoding: str | None = None) -> Ledger:
+def load(
+    paths: Sequence[str],
+    *,
+    tz: str = "UTC",
+    importers: tuple[ModuleType, ...] = IMPORTERS,
+    encoding: str | None = None,
+    on_file: Callable[[int, int, str], None] | None = None,
+) -> Ledger:
     """Read every input file into one validated, deduplicated, ordered ledger.
 
     Args:
@@ -556,11 +570,12 @@ def load(paths: Sequence[str], *, tz: str = "UTC", importers: tuple[ModuleType, 
         tz: zone for timestamps that carry none where the export's format documents none.
         importers: the importers to detect formats with (tests narrow it to one).
         encoding: read every text input in this encoding instead of detecting it.
+        on_file: told ``(index, number of files, path)`` before each input file is read (a progress bar).
 
     Returns:
         The :class:`Ledger`, whose diagnostics list every problem of every file.
     """
-    frames, reports, diags = _read_all(paths, tz=tz, importers=importers, encoding=encoding)
+    frames, reports, diags = _read_all(paths, tz=tz, importers=importers, encoding=encoding, on_file=on_file)
     empty = pl.DataFrame(
         schema={
             **UNIFIED_SCHEMA,

@@ -96,8 +96,8 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, p
     """
     opts = Options(**{**_fields(options or Options()), **kwargs})  # type: ignore[arg-type]
     say = progress or _Silent()
-    with say.step(f"reading {len(paths)} file(s)"):  # "as on_file", then ingest.load(on_file=on_file) once it takes one
-        ledger = ingest.load(paths, tz="UTC", encoding=opts.encoding)
+    with say.step(f"reading {len(paths)} file(s)") as on_file:
+        ledger = ingest.load(paths, tz="UTC", encoding=opts.encoding, on_file=on_file)
     diagnostics = list(ledger.diagnostics)
     selections = _selections(opts, diagnostics, ledger.frame)
     assigned = _allocation(opts, diagnostics)

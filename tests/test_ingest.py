@@ -162,3 +162,16 @@ def test_a_header_sharing_common_names_is_an_unknown_format_not_a_broken_export(
     koinly = write(tmp_path, "k.csv", "Koinly Date,Amount,Note", "2024-01-01,5,x")
     _, near = ingest.sniff(koinly)
     assert near is not None and near.message == "header looks like Koinly simple CSV template but lacks column(s): currency"
+
+
+def test_load_tells_on_file_before_each_file_with_its_index_and_the_count(tmp_path: Path) -> None:
+    head = "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note\n"
+    names = []
+    for n in range(3):
+        path = tmp_path / f"l{n}.csv"
+        path.write_text(head + f"2024-01-0{n + 1}T00:00:00Z,A,trade,USD,100,BTC,1,,,,,B{n},\n")
+        names.append(str(path))
+    told: list[tuple[int, int, str]] = []
+    ledger = ingest.load(names, on_file=lambda i, total, path: told.append((i, total, path)))
+    assert told == [(0, 3, names[0]), (1, 3, names[1]), (2, 3, names[2])]
+    assert ledger.frame.height == 3

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sys
@@ -11,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -44,11 +43,10 @@ def said_encoding(encoding: str | None) -> None:
 
 
 def read_inputs(inputs: Sequence[Path] | None, *, encoding: str | None, steps: render.Steps) -> ingest.Ledger:
-    """Read the inputs as ``ingest.load`` does, with a progress bar per file where ``ingest.load`` reports files."""
+    """Read the inputs as ``ingest.load`` does, with a progress bar per file."""
     said_encoding(encoding)
     with steps.step("reading") as on_file:
-        told: dict[str, Any] = {"on_file": on_file} if "on_file" in inspect.signature(ingest.load).parameters else {}
-        return ingest.load([str(p) for p in inputs or ()], encoding=encoding, **told)
+        return ingest.load([str(p) for p in inputs or ()], encoding=encoding, on_file=on_file)
 
 
 def run_inputs(
