@@ -73,7 +73,9 @@ def test_install_completion_installs_a_completion_that_completes(tmp_path: Path)
     script = shutil.which("taxlots", path=str(BIN))
     if script is None:
         pytest.skip("the taxlots script is not installed next to this Python")
-    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    # typer detects the shell from the process tree, which a test run need not have (CI, a detached job): with
+    # detection off, --install-completion takes the shell by name, as a user may give it
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash", "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     installed = subprocess.run([script, "--install-completion", "bash"], capture_output=True, text=True, env=env)
     assert installed.returncode == 0, installed.stderr
     completion = tmp_path / ".bash_completions" / "taxlots.sh"
