@@ -92,8 +92,9 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]
     """
     writer = csv.writer(out, lineterminator="\n")
     if spreadsheet:
+        starts = frozenset(_FORMULA_START)  # one set lookup per cell; only the few that start so are checked
         writer.writerow([spreadsheet_text(h) for h in header])
-        writer.writerows([spreadsheet_text(c) for c in row] for row in rows)
+        writer.writerows([spreadsheet_text(c) if c[:1] in starts else c for c in row] for row in rows)
     else:
         writer.writerow(header)
         writer.writerows(rows)
