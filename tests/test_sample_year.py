@@ -1,4 +1,7 @@
-"""The README's first command: raw exports of three exchanges and a price file, a whole year, no hand editing.
+"""The sample year: raw exports of three exchanges and a price file, a whole year, no hand editing, by hand.
+
+The README's first command runs ``taxlots report`` on this folder (tests/reports/test_golden.py checks its
+outputs against these totals); here ``taxlots gains`` runs on the files themselves, without the project file.
 
 ``samples/year-2024/`` holds a Coinbase transaction history, a Kraken ledgers export and a Binance statement
 of one person, and ``prices.csv`` for what the exports cannot price themselves. Every number below was worked
@@ -60,7 +63,7 @@ def totals(text: str) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     return {term: (p, b, g) for term, (p, b, g) in out.items()}
 
 
-def test_the_first_command_finishes_a_year_from_raw_exports() -> None:
+def test_gains_finishes_the_year_from_raw_exports() -> None:
     result = CliRunner().invoke(app, ["gains", *EXPORTS, "--prices", str(YEAR / "prices.csv"), "--year", "2024"])
     assert result.exit_code == 0, result.output
     assert totals(result.stdout) == {
