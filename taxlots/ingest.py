@@ -441,9 +441,11 @@ def _covered(rows: pl.DataFrame, importers: tuple[ModuleType, ...]) -> pl.DataFr
 
     For each ``event_class``, the span from the first to the last authoritative row is taken as covered
     (from the start of the first row's second: other exports may drop the fraction): other exports' rows of
-    that class inside it are counted skips naming the file that covers them.
+    that class inside it are counted skips naming the file that covers them. An export whose times are
+    coarser (``AUTHORITATIVE_PRECISION``, e.g. ``"1m"``) covers the whole first and last such unit.
     """
     authority = {imp.NAME: tuple(getattr(imp, "AUTHORITATIVE", ())) for imp in importers}
+    coarse = {imp.NAME: imp.AUTHORITATIVE_PRECISION for imp in importers if hasattr(imp, "AUTHORITATIVE_PRECISION")}
     classes = {c for names in authority.values() for c in names}
     if not classes:
         return rows
@@ -454,10 +456,17 @@ def _covered(rows: pl.DataFrame, importers: tuple[ModuleType, ...]) -> pl.DataFr
         if owned:
             is_authority = is_authority | ((pl.col("importer") == name) & prefix.is_in(list(owned)))
     rows = rows.with_columns(_auth=clean & is_authority, _other=clean & ~is_authority)
+    start, end = pl.col("timestamp").dt.truncate("1s"), pl.col("timestamp")
+    for name, unit in coarse.items():
+        own = pl.col("importer") == name
+        unit_start = pl.col("timestamp").dt.truncate(unit)
+        start = pl.when(own).then(unit_start).otherwise(start)
+        end = pl.when(own).then(unit_start.dt.offset_by(unit) - pl.duration(microseconds=1)).otherwise(end)
     spans = (
         rows.filter(pl.col("_auth"))
+        .with_columns(_start=start, _end=end)
         .group_by("event_class")
-        .agg(_from=pl.col("timestamp").min().dt.truncate("1s"), _to=pl.col("timestamp").max(), _by=pl.col("file").sort().first())
+        .agg(_from=pl.col("_start").min(), _to=pl.col("_end").max(), _by=pl.col("file").sort().first())
     )
     if spans.is_empty():
         return rows.drop("_auth", "_other")

@@ -16,7 +16,9 @@ An importer is a module that exports:
   classes of event. Rows of such a class from another export (``event_class`` ``"<class>:<key>"``, e.g.
   ``"coinbase-advanced-trade:ETH-USDC"``) that fall within the time span an authoritative file covers for the
   same key are counted skips: the same trades listed under other ids (Coinbase's retail history lists the
-  Advanced Trade fills that the fills report lists again).
+  Advanced Trade fills that the fills report lists again). With ``AUTHORITATIVE_PRECISION`` (a polars
+  duration such as ``"1m"``), an export whose times are coarser covers the whole first and last unit (Bybit's
+  spot history writes minutes where its transaction log writes seconds).
 
 The unified schema (:data:`UNIFIED_SCHEMA`) has the generic ledger's columns, with quantities and money as
 canonical decimal strings (``"1234.5"``, never a float), ``timestamp`` as UTC datetimes, ``tx_hash`` and

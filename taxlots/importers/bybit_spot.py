@@ -17,8 +17,9 @@ buy, the quote on a sell): the unified export names no fee coin, and the classic
 ``id`` is ``bybit:<Transaction ID>`` (one per fill).
 
 Overlap: the Unified Trading Account transaction log (:mod:`taxlots.importers.bybit_uta`) lists the same spot
-trades, without ids and with second-precision times where this export has minutes, so taxlots cannot yet
-tell that two rows are one trade. Load one of the two for spot trades, not both.
+trades, without ids and with second-precision times where this export has minutes. This export is
+authoritative for them (``AUTHORITATIVE``, ``event_class`` ``bybit-spot-trade:<BASEQUOTE>``): a log's spot
+trades of a pair within the minutes this file spans for that pair are counted skips, so each trade counts once.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ SIGNATURES = (
         "order no.", "timestamp (utc)",
     ),
 )  # fmt: skip
+
+#: Spot trades, keyed by pair (``BTCUSDT``); the UTA log uses the same class.
+SPOT_TRADE = "bybit-spot-trade"
+AUTHORITATIVE = (SPOT_TRADE,)
+#: The unified export writes minutes (``14:35 2024-11-16``): a file covers the whole first and last minute.
+AUTHORITATIVE_PRECISION = "1m"
 
 WALLET = "Bybit"
 #: Quote coins of Bybit spot pairs, longest first so ``USDT`` wins over ``USD``-like prefixes.
@@ -128,6 +135,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             fee_qty=pl.when(has_fee).then(ex.unsigned(c["fee"])),
             id=pl.lit("bybit:") + ex.blank_to_null(pl.col("transaction id")),
             note=ex.note(pl.col("order type"), pl.col("spot pairs")),
+            event_class=pl.format(f"{SPOT_TRADE}:{{}}{{}}", base, quote),
             error=errors,
         )
     ).sort("line")

@@ -19,8 +19,9 @@ Mapping (wallet ``Bybit``):
   and any other type are errors: taxlots does not read derivatives.
 
 The log has no ids: rows are named ``FILE:LINE`` and deduplicated by content across files. It lists the
-same spot trades as the spot trade history (:mod:`taxlots.importers.bybit_spot`), which taxlots cannot match
-to these rows yet: load one of the two for spot trades, not both.
+same spot trades as the spot trade history (:mod:`taxlots.importers.bybit_spot`), which is authoritative for
+them: these trades carry ``event_class`` ``bybit-spot-trade:<Contract>``, and those within the span a spot
+history covers for that pair are counted skips when both are loaded.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import polars as pl
 from taxlots.importers import _exprs as ex
 from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
+from taxlots.importers.bybit_spot import SPOT_TRADE
 
 NAME = "bybit-uta"
 TITLE = "Bybit Unified Trading Account transaction log CSV"
@@ -164,6 +166,7 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
             fee_asset=pl.when(pl.col("_n_fees") == 1).then(pl.col("_fee_asset")),
             fee_qty=pl.when(pl.col("_n_fees") == 1).then(ex.plain_decimal(pl.col("_fee_qty"))),
             note=pl.format("spot {}", pl.col("_contract")),
+            event_class=pl.format(f"{SPOT_TRADE}:{{}}", pl.col("_contract")),
             error=pl.when(pl.col("_problem").is_not_null()).then(pl.format("{} {}", where, pl.col("_problem"))),
         )
     )

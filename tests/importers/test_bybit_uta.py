@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from taxlots import ingest
-from taxlots.importers import IMPORTERS, bybit_uta
+from taxlots.importers import IMPORTERS, bybit_spot, bybit_uta
 from taxlots.model.diagnostics import Code
 from tests.importers._ledger import rows, ts
 
@@ -102,3 +102,68 @@ def test_errors(tmp_path: Path) -> None:
 def test_claimed_by_bybit_uta_alone() -> None:
     sniffed, diag = ingest.sniff(str(SAMPLE), IMPORTERS)
     assert diag is None and sniffed is not None and sniffed.importer is bybit_uta and sniffed.header_line == 2
+
+
+SPOT_HEADER = "Spot Pairs,Order Type,Direction,Filled Value,Filled Price,Filled Quantity,Fees,Transaction ID,Order No.,Timestamp (UTC)\n"
+
+
+def uta_trade(pair: str, base: str, quote: str, base_qty: str, quote_qty: str, time: str) -> str:
+    """The two TRADE rows of one spot BUY in the log (no fee)."""
+    return (
+        f"1,{base},{pair},TRADE,BUY,{base_qty},0,0,0,0,{base_qty},{base_qty},0,--,{time}\n"
+        + f"1,{quote},{pair},TRADE,BUY,-{quote_qty},0,0,0,0,-{quote_qty},-{quote_qty},0,--,{time}\n"
+    )
+
+
+def test_spot_history_is_authoritative_over_the_log_spot_trades(tmp_path: Path) -> None:
+    """Loaded together, each spot trade counts once: the spot history (minutes) covers the log's rows of that
+    pair within the minutes it spans; a pair it does not list, or a time past its last minute, stays.
+    """
+    spot = tmp_path / "spot.csv"
+    spot.write_text(
+        SPOT_HEADER
+        + "BTCUSDT,LIMIT,BUY,840,42000,0.02,0.00002,2200000000000000001, 1,09:30 2024-01-10\n"
+        + "BTCUSDT,LIMIT,BUY,420,42000,0.01,0.00001,2200000000000000002, 2,11:05 2024-01-10\n"
+    )
+    log = tmp_path / "uta.csv"
+    log.write_text(
+        HEADER
+        + uta_trade("BTCUSDT", "BTC", "USDT", "0.02", "840", "2024-01-10 09:30:15")  # lines 2-3: in the first minute
+        + uta_trade("BTCUSDT", "BTC", "USDT", "0.01", "420", "2024-01-10 11:05:59")  # lines 4-5: in the last minute
+        + uta_trade("BTCUSDT", "BTC", "USDT", "0.03", "1260", "2024-01-10 11:06:00")  # lines 6-7: after the span
+        + uta_trade("ETHUSDT", "ETH", "USDT", "1", "2500", "2024-01-10 10:00:00")  # lines 8-9: a pair not in the history
+    )
+    ledger = ingest.load([str(spot), str(log)], importers=(bybit_spot, bybit_uta))
+    s, u = str(spot), str(log)
+    assert rows(ledger) == [
+        (
+            2,
+            ts(2024, 1, 10, 9, 30),
+            "trade",
+            "USDT",
+            D("840"),
+            "BTC",
+            D("0.02"),
+            "BTC",
+            D("0.00002"),
+            "bybit:2200000000000000001",
+            "LIMIT; BTCUSDT",
+        ),
+        (8, ts(2024, 1, 10, 10, 0), "trade", "USDT", D("2500"), "ETH", D("1"), None, None, f"{u}:8", "spot ETHUSDT"),
+        (
+            3,
+            ts(2024, 1, 10, 11, 5),
+            "trade",
+            "USDT",
+            D("420"),
+            "BTC",
+            D("0.01"),
+            "BTC",
+            D("0.00001"),
+            "bybit:2200000000000000002",
+            "LIMIT; BTCUSDT",
+        ),
+        (6, ts(2024, 1, 10, 11, 6), "trade", "USDT", D("1260"), "BTC", D("0.03"), None, None, f"{u}:6", "spot BTCUSDT"),
+    ]
+    by_file = {f.path: f.skipped for f in ledger.files}
+    assert by_file[u] == {f"covered by {s} (the authoritative export of these trades)": 2}
