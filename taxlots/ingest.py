@@ -231,10 +231,12 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
     Skips blank lines, repeated header lines and lines of one field (a note such as "No matching records
     found." or a total); errors on a field count, counted outside quotes, that differs from the header's
     (parsed cells cannot tell a blank field from a missing one). Trailing unnamed header columns may be left
-    off. Returns None when a quoted field spans lines: physical lines then no longer match records.
+    off, and an importer whose rows are shorter than its header by design (``MIN_FIELDS``) lowers the floor.
+    Returns None when a quoted field spans lines: physical lines then no longer match records.
     """
     sep, most = sn.separator, len(sn.header)
     least = max((i + 1 for i, h in enumerate(sn.header) if h), default=most)
+    least = min(least, getattr(sn.importer, "MIN_FIELDS", least))
     squeeze = r'[\s"\ufeff]'
     header_text = sep.join(sn.header).replace(" ", "")
     raw = pl.scan_csv(

@@ -15,6 +15,7 @@ Mapping (wallet ``Binance``):
   derived id (``binance:<second>:<sent>:<received>:<gross sent>:<gross received>``), so loading this
   export with the Trade History or the statement counts each trade once: the Trade History's row wins
   (``PRIORITY`` 5 < 10), and this one wins over the statement's (0).
+- Fill and sub-header rows may stop after their six fields (``MIN_FIELDS``) or be padded to the header's width.
 - Order rows and the fill sub-header rows are counted skips (the order row summarizes its fills). An order
   with a filled quantity but no fill rows is an error: its trades cannot be read from the summary.
 """
@@ -40,6 +41,9 @@ from taxlots.importers.binance_trades import (
 NAME = "binance-orders"
 TITLE = "Binance Order History (orders with their fills)"
 PRIORITY = 5  # below binance-trades (10), above binance-statement (0)
+#: A fill row or its sub-header is six fields (an empty first cell and five), shorter than the header: files
+#: not saved through a spreadsheet leave them unpadded, and ingest's field-count check allows that.
+MIN_FIELDS = 6
 SIGNATURES = (("date(utc)", "pair", "type", "order price", "order amount", "avgtrading price", "filled", "total", "status"),)
 _QUOTE_RE = "^(.+?)(" + "|".join(QUOTES) + ")$"
 _FEE_RE = r"^(\d[\d,]*(?:\.\d+)?)([A-Z][A-Z0-9]*)$"

@@ -43,6 +43,21 @@ def test_sample_rows() -> None:
     }
 
 
+def test_unpadded_fill_rows_read_like_padded_ones(tmp_path: Path) -> None:
+    """Fill rows saved without the trailing ``;;;`` (six fields under a nine-field header) are the same
+    trades; a row of five fields is still too short (an error naming it), one of ten too long."""
+    text = SAMPLE.read_text().replace(";;;\n", "\n")
+    assert ";;;" not in text
+    unpadded = tmp_path / "orders.csv"
+    unpadded.write_text(text)
+    ledger = load(unpadded)
+    assert errors(ledger) == []
+    assert [r[1:] for r in rows(ledger)] == [r[1:] for r in rows(load(SAMPLE))]
+    short = tmp_path / "short.csv"
+    short.write_text(text + ";2024-05-13 01:00:00;1;2;3\n;2024-05-13 01:00:00;1;2;3;4BNB;;;;;\n")
+    assert errors(load(short)) == [(10, "row has 5 fields, the header has 9"), (11, "row has 11 fields, the header has 9")]
+
+
 def test_order_numbers_digit_tickers_and_problems() -> None:
     ledger = load(PROBLEMS)
     assert errors(ledger) == [
