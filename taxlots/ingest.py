@@ -607,6 +607,9 @@ def load(
         .otherwise(pl.col("received_asset")),
         received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
     )
+    for imp in importers:  # an importer may join its rows across files (Etherscan: a swap's legs share a hash)
+        if hasattr(imp, "combine"):
+            allrows = imp.combine(allrows)
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
     allrows = _covered(_judge(allrows), importers)
     importer_of = {r.path: r.importer for r in reports}

@@ -12,6 +12,11 @@ An importer is a module that exports:
 - optionally ``PRIORITY`` (int, default 0): when two exports describe the same event under the same
   ``id`` (Kraken trades and ledgers), the row from the importer with the higher priority is kept.
 - optionally ``claims(header) -> bool``: a further check on top of the signatures.
+- optionally ``MIN_FIELDS`` (int): rows of this export may have this few fields, fewer than its header
+  (Binance's order history nests short fill rows); ingest's field-count check accepts them.
+- optionally ``combine(rows) -> DataFrame``: run by ingest once over every file's rows (with its ``importer``,
+  ``file``, ``order`` columns) to join this importer's rows across files, e.g. Etherscan's swap legs that
+  share a hash; it returns the same columns, turning rows into skips rather than dropping them.
 - optionally ``AUTHORITATIVE`` (tuple of event classes): this export is the authoritative record of those
   classes of event. Rows of such a class from another export (``event_class`` ``"<class>:<key>"``, e.g.
   ``"coinbase-advanced-trade:ETH-USDC"``) that fall within the time span an authoritative file covers for the

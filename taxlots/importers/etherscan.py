@@ -38,8 +38,12 @@ Mapping (``tx_hash`` = the hash; ``address`` = the other side: ``From`` of a dep
 - Token transfers: ``To`` = wallet -> deposit, ``From`` = wallet -> withdrawal (no fee: the gas is on the
   transaction row). Zero-value transfers (address-poisoning spam) and transfers to itself are skipped.
 
-A DEX swap therefore reads as a token withdrawal and a deposit (internal ETH or another token) with the
-same ``tx_hash``; taxlots does not pair them into a trade. ``id`` is ``etherscan:<wallet>:<hash>`` for a
+A DEX swap reads as a withdrawal and a deposit (internal ETH or another token) of different assets with the
+same ``tx_hash``, often in different files: :func:`combine` (run by ingest over all files) makes them one
+``trade`` (sending the withdrawn asset, receiving the deposited one) under the withdrawal's id, the gas of
+that transaction (its fee row, or the withdrawal's own fee) as the trade's fee; the deposit and the fee row
+become counted skips naming the trade. A transaction of this wallet with more than one withdrawal or deposit
+(adding liquidity, a multi-hop refund) is left as its transfers. ``id`` is ``etherscan:<wallet>:<hash>`` for a
 transaction, and for internal and token rows adds the tab, the two addresses, the contract and the value
 (plus ``:2``, ``:3`` for identical rows), so overlapping exports of one address count a row once.
 """
@@ -336,3 +340,68 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     if layout == "tokens":
         return _tokens(lf, ctx)
     return _txns(lf, ctx)
+
+
+def combine(rows: pl.DataFrame) -> pl.DataFrame:
+    """Pair each swap's withdrawal and deposit (one each, of different assets, one wallet and hash) into a trade.
+
+    ``rows`` are every file's rows (with ingest's ``importer``, ``file``, ``order`` columns); only clean rows of
+    this importer are looked at. Copies of a row from overlapping exports (one id) are counted once and all
+    become the same trade (or skip), so deduplication still sees identical rows.
+    """
+    typ = pl.col("type")
+    mine = (
+        (pl.col("importer") == NAME)
+        & pl.col("error").is_null()
+        & pl.col("skip").is_null()
+        & pl.col("tx_hash").is_not_null()
+        & pl.col("id").is_not_null()
+        & typ.is_in(["deposit", "withdrawal", "fee"])
+    )
+    cand = rows.filter(mine).sort("order", "line").unique("id", keep="first", maintain_order=True)
+    if cand.is_empty():
+        return rows
+    key = ["wallet", "tx_hash"]
+    out, into, gas = typ == "withdrawal", typ == "deposit", typ == "fee"
+    groups = cand.group_by(key).agg(
+        _n_out=out.sum(),
+        _n_in=into.sum(),
+        _n_gas=gas.sum() + (out & pl.col("fee_qty").is_not_null()).sum(),
+        _w_id=pl.col("id").filter(out).first(),
+        _w_where=pl.format("{}:{}", "file", "line").filter(out).first(),
+        _sent=pl.col("sent_asset").filter(out).first(),
+        _received=pl.col("received_asset").filter(into).first(),
+        _received_qty=pl.col("received_qty").filter(into).first(),
+        _gas_asset=pl.coalesce(pl.col("sent_asset").filter(gas).first(), pl.col("fee_asset").filter(out).first()),
+        _gas_qty=pl.coalesce(pl.col("sent_qty").filter(gas).first(), pl.col("fee_qty").filter(out).first()),
+        _others=pl.col("id").filter(into | gas),
+    )
+    swaps = groups.filter(
+        (pl.col("_n_out") == 1) & (pl.col("_n_in") == 1) & (pl.col("_n_gas") <= 1) & (pl.col("_sent") != pl.col("_received"))
+    )
+    if swaps.is_empty():
+        return rows
+    trade = swaps.select(
+        id=pl.col("_w_id"),
+        _t_received=pl.col("_received"),
+        _t_received_qty=pl.col("_received_qty"),
+        _t_gas_asset=pl.col("_gas_asset"),
+        _t_gas_qty=pl.col("_gas_qty"),
+    )
+    parts = swaps.select(pl.col("_others").alias("id"), _part_of=pl.col("_w_where")).explode("id")
+    is_mine = pl.col("importer") == NAME
+    rows = rows.join(trade, on="id", how="left", maintain_order="left").join(parts, on="id", how="left", maintain_order="left")
+    to_trade = is_mine & pl.col("_t_received").is_not_null()
+    to_skip = is_mine & pl.col("_part_of").is_not_null()
+    return rows.with_columns(
+        type=pl.when(to_trade).then(pl.lit("trade")).otherwise(typ),
+        received_asset=pl.when(to_trade).then("_t_received").otherwise("received_asset"),
+        received_qty=pl.when(to_trade).then("_t_received_qty").otherwise("received_qty"),
+        fee_asset=pl.when(to_trade).then("_t_gas_asset").otherwise("fee_asset"),
+        fee_qty=pl.when(to_trade).then("_t_gas_qty").otherwise("fee_qty"),
+        usd_value=pl.when(~to_trade).then("usd_value"),
+        address=pl.when(~to_trade).then("address"),
+        note=pl.when(to_trade).then(pl.concat_str(pl.lit("swap"), pl.col("note"), separator="; ", ignore_nulls=True)).otherwise("note"),
+        skip=pl.when(to_skip).then(pl.format("part of the swap read as one trade at {}", "_part_of")).otherwise("skip"),
+        id=pl.when(to_skip).then(pl.lit(None, pl.String)).otherwise("id"),
+    ).drop("_t_received", "_t_received_qty", "_t_gas_asset", "_t_gas_qty", "_part_of")

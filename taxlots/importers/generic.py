@@ -30,6 +30,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     columns: dict[str, pl.Expr] = {name: ex.blank_to_null(pl.col(name)) for name in _TEXT}
     for name in ("sent_asset", "received_asset", "fee_asset"):
         columns[name] = ex.asset_code(pl.col(name))
+    for name in ("tx_hash", "address"):  # optional: what the exchange said of a transfer, for transfer matching
+        if name in ctx.header:
+            columns[name] = ex.blank_to_null(pl.col(name))
     return lf.select(
         ex.unified(
             timestamp=ts,

@@ -7,9 +7,10 @@ from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
-from taxlots import ingest
+from taxlots import ingest, pairing
 from taxlots.importers import IMPORTERS, etherscan, matches, normalize_header
 from taxlots.model.diagnostics import Code, Severity
 
@@ -356,3 +357,64 @@ def test_status_values(tmp_path: Path) -> None:
     ledger = load(write(tmp_path, f"export-{ME}.csv", TXNS_HEADER + "".join(rows)))
     assert ledger.frame.sort("line").select("line", "type", "sent_qty").rows() == [(2, "withdrawal", "1"), (3, "fee", "0.001")]
     assert errors(ledger) == [(4, "unknown Status 'Pending'; expected blank (success) or Error(...) (failed)")]
+
+
+def test_swaps_across_the_three_exports_are_trades_with_their_gas() -> None:
+    """Hand-read from the samples: 0x1f3c (Jan 9) sends 0.5 ETH (transactions, gas 0.00521743) and receives
+    1,148.902311 USDC (tokens); 0x8a0d (Jan 17) sends 3,000 USDC (tokens), receives 1.184562 ETH (internal),
+    gas 0.00461 on its zero-value transaction row. Each is one trade under its withdrawal's row; the other
+    legs are counted skips. 0xc68a (a WETH unwrap: gas plus an internal deposit, no withdrawal) stays apart.
+    """
+    ledger = load(TXNS, INTERNAL, TOKENS)
+    trades = [
+        (r["file"], r["line"], r["timestamp"], r["sent_asset"], D(r["sent_qty"]), r["received_asset"], D(r["received_qty"]),
+         r["fee_asset"], D(r["fee_qty"]), r["tx_hash"][:6], r["usd_value"], r["address"])
+        for r in ledger.frame.filter(pl.col("type") == "trade").sort("timestamp").iter_rows(named=True)
+    ]  # fmt: skip
+    assert trades == [
+        (str(TXNS), 4, ts(2024, 1, 9, 8, 6, 35), "ETH", D("0.5"), "USDC", D("1148.902311"), "ETH", D("0.00521743"), "0x1f3c", None, None),
+        (str(TOKENS), 3, ts(2024, 1, 17, 9, 12, 30), "USDC", D("3000"), "ETH", D("1.184562"), "ETH", D("0.00461"), "0x8a0d", None, None),
+    ]
+    skipped = {f.path: {k: v for k, v in f.skipped.items() if k.startswith("part of")} for f in ledger.files}
+    assert skipped == {
+        str(TXNS): {f"part of the swap read as one trade at {TOKENS}:3": 1},
+        str(INTERNAL): {f"part of the swap read as one trade at {TOKENS}:3": 1},
+        str(TOKENS): {f"part of the swap read as one trade at {TXNS}:4": 1},
+    }
+    unwrap = ledger.frame.filter(pl.col("tx_hash").str.starts_with("0xc68a")).sort("line")
+    assert unwrap.get_column("type").to_list() == ["deposit", "fee"]
+    # Loaded alone, each file keeps its legs as transfers.
+    assert "trade" not in load(TOKENS).frame.get_column("type").to_list()
+
+
+def test_overlapping_copies_of_a_swap_count_once_and_ambiguous_transactions_stay_transfers(tmp_path: Path) -> None:
+    ledger = load(TXNS, INTERNAL, TOKENS, TOKENS)
+    assert ledger.frame.filter(pl.col("type") == "trade").height == 2
+    assert [d for d in ledger.diagnostics if d.severity == "error"] == []
+    # Two deposits in one transaction (a refund beside the bought token): not a plain swap, left as it is.
+    rows = (
+        f'"{HASH}","1","1704067200","","{ME}","{OTHER}","10","10","{USDC}","USD Coin","USDC"\n'
+        f'"{HASH}","1","1704067200","","{OTHER}","{ME}","2","2","{USDC}","USD Coin","USDC"\n'
+        f'"{HASH}","1","1704067200","","{OTHER}","{ME}","1","1","{LINK}","ChainLink Token","LINK"\n'
+    )
+    path = write(tmp_path, f"export-{ME}.csv", TOKENS_HEADER + rows)
+    assert sorted(load(path).frame.get_column("type").to_list()) == ["deposit", "deposit", "withdrawal"]
+    # One withdrawal and one deposit of the same asset: not a swap either.
+    same = write(tmp_path, f"same-{ME}.csv", TOKENS_HEADER + "".join(rows.splitlines(keepends=True)[:2]))
+    assert sorted(load(same).frame.get_column("type").to_list()) == ["deposit", "withdrawal"]
+
+
+def test_a_self_custody_wallet_pairs_with_an_exchange_by_hash(tmp_path: Path) -> None:
+    """The exchange's withdrawal names the chain hash of the wallet's deposit (sample line 2, 2.5 ETH): the hash
+    decides, even 8 days and 10% apart (outside the time window and the amount tolerance)."""
+    ledger_csv = write(
+        tmp_path,
+        "exchange.csv",
+        "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note,tx_hash\n"
+        "2023-12-31T14:22:11Z,Coinbase,withdrawal,ETH,2.75,,,,,,,cb-w1,,"
+        "0x709b55bd3da0f5a838125bd0ee20c5bfdd7caba173912d4281cae816b79a201b\n",
+    )
+    ledger = ingest.load([str(ledger_csv), str(TXNS)])
+    _, report, _ = pairing.link(ledger.frame)
+    pairs = report.pairs.filter(pl.col("withdrawal_id") == "cb-w1")
+    assert pairs.select("from_wallet", "to_wallet", "deposit_line", "rule").rows() == [("Coinbase", ME, 2, "tx hash")]
