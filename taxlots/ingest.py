@@ -154,7 +154,7 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS, *, name: str
         return None, Diagnostic(code=Code.FILE_UNREADABLE, message="is not UTF-8 text", source=SourceRef(name, 0))
     lines = [ln.rstrip("\r\n") for ln in lines if ln]
     distinctive = _distinctive(importers)
-    best: tuple[tuple[float, float], int, ModuleType, list[str]] | None = None
+    best: tuple[tuple[int, float, float], int, ModuleType, list[str]] | None = None
     for number, line in enumerate(lines, start=1):
         for sep, cells in _split_line(line):
             header = tuple(normalize_header(c) for c in cells)
@@ -173,8 +173,10 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS, *, name: str
             for imp in importers:
                 for sig in imp.SIGNATURES:
                     score = _closeness(header, sig, distinctive[(imp.NAME, sig)])
-                    if score is not None and (best is None or score > best[0]):
-                        best = (score, number, imp, [c for c in sig if c not in header])
+                    missing = [c for c in sig if c not in header]
+                    # the closest format is the one that lacks the fewest columns, then the most distinctive share
+                    if score is not None and (best is None or (-len(missing), *score) > best[0]):
+                        best = ((-len(missing), *score), number, imp, missing)
     if best is not None:
         _, number, imp, missing = best
         lacks = f"lacks column(s): {', '.join(missing)}" if missing else "is another export of that service, which taxlots does not read"

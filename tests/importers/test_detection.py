@@ -95,3 +95,26 @@ def test_all_samples_together_drop_only_the_designed_duplicates() -> None:
     ledger = ingest.load([str(p) for p in SAMPLES])
     dropped = {Path(r.path).name: r.duplicates for r in ledger.files if r.duplicates}
     assert dropped == {"binance_statement_2024.csv": 15, "kraken_trades_2024.csv": 8, "coinbase_transactions_2018.csv": 2}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_a_header_missing_one_column_is_never_taken_for_another_format(path: Path, tmp_path: Path) -> None:
+    """Drop each signature column of the sample's header in turn: the file is then unknown, or a near miss of
+    its own format, never "looks like" another one (a Bitfinex ledger is not a Koinly template)."""
+    source, _ = inputs.prepare(str(path), tmp_path, 0)
+    assert source is not None
+    sniffed, _ = ingest.sniff(source.path, name=source.name)
+    assert sniffed is not None
+    own = sniffed.importer
+    signature = next(sig for sig in own.SIGNATURES if set(sig) <= set(sniffed.header))
+    titles = {imp.TITLE for imp in IMPORTERS}
+    for column in signature:
+        cells = [raw for raw, norm in zip(sniffed.raw_header, sniffed.header, strict=True) if norm != column]
+        cut = tmp_path / "cut.csv"
+        cut.write_text(sniffed.separator.join(cells) + "\n", encoding="utf-8")
+        found, problem = ingest.sniff(str(cut))
+        if found is not None:
+            assert found.importer is own, f"without {column!r}: claimed by {found.importer.NAME}"
+            continue
+        named = [t for t in titles if problem is not None and f"looks like {t} but" in problem.message]
+        assert named in ([], [own.TITLE]), f"without {column!r}: {problem.message if problem else ''}"
