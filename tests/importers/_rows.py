@@ -1,11 +1,15 @@
-"""Helpers for the tax-tool template tests (Koinly, Koinly simple, CoinTracker, CoinLedger).
+"""Helpers for the importer tests: the tax-tool templates (Koinly, Koinly simple, CoinTracker, CoinLedger)
+and the exchanges whose tests compare ``(line, time, type, sent, received, fee, ...)`` tuples (Strike,
+Uphold, Bitpanda, Cash App).
 
 A plain module, not a test module: the expected rows are written out by hand in each test, as ``row(...)``
-tuples compared with ``table(ledger)``, and the errors as ``(file, line, message)``.
+tuples compared with ``table(ledger)`` (or ``sides_table``), and the errors as ``(file, line, message)``
+(or ``(line, message)`` with ``line_errors``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -61,3 +65,31 @@ def row(
 
 def errors(ledger: ingest.Ledger) -> list[tuple[str, int, str]]:
     return sorted((d.source.file, d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+
+
+def line_errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
+    """The ledger's errors as ``(line, message)``, for tests of one file."""
+    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+
+
+def write_csv(path: Path, header: str, *rows: str) -> Path:
+    """Write ``header`` (ending in a newline) and one line per row; return the path."""
+    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def side(r: dict[str, Any], name: str) -> tuple[str, Decimal] | None:
+    """A frame row's ``sent``/``received``/``fee`` side as ``(asset, Decimal)``, or None."""
+    return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], Decimal(r[f"{name}_qty"]))
+
+
+def sides_table(
+    ledger: ingest.Ledger, tail: Callable[[dict[str, Any]], tuple[Any, ...]], *, wallet: str | None = None
+) -> list[tuple[Any, ...]]:
+    """``(line, time, type, sent, received, fee, *tail(row))`` by line; every row's wallet is ``wallet`` if given."""
+    out = []
+    for r in ledger.frame.sort("line").iter_rows(named=True):
+        if wallet is not None:
+            assert r["wallet"] == wallet
+        out.append((r["line"], r["timestamp"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), *tail(r)))
+    return out

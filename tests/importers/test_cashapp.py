@@ -11,7 +11,7 @@ import pytest
 
 from taxlots import ingest
 from taxlots.importers import cashapp
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, sides_table, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "cashapp_2024.csv"
 V2_HEADER = (
@@ -25,25 +25,14 @@ def load(path: Path) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, *rows: str) -> Path:
-    path = tmp_path / "cash_app_report.csv"
-    path.write_text(V2_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "cash_app_report.csv", V2_HEADER, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
-    out = []
-    for r in ledger.frame.sort("line").iter_rows(named=True):
-        assert r["wallet"] == "Cash App"
-        usd = None if r["usd_value"] is None else D(r["usd_value"])
-        out.append((r["line"], r["timestamp"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), usd, r["id"]))
-    return out
+    return sides_table(ledger, lambda r: (None if r["usd_value"] is None else D(r["usd_value"]), r["id"]), wallet="Cash App")
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:

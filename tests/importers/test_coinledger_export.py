@@ -10,7 +10,7 @@ from typing import Any
 
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, coinledger, coinledger_export, matches, normalize_header
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, side, write_csv
 
 ROOT = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE = ROOT / "coinledger_export_2024.csv"
@@ -23,23 +23,17 @@ def load(path: Path) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, *rows: str) -> Path:
-    path = tmp_path / "coinledger_transactions.csv"
-    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "coinledger_transactions.csv", HEADER, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
     return [
         (r["line"], r["timestamp"], r["wallet"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), r["id"][-2:], r["note"])
         for r in ledger.frame.sort("line").iter_rows(named=True)
     ]
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:

@@ -11,7 +11,7 @@ import pytest
 
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, cointracking, matches, normalize_header
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, side, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "cointracking_2024.csv"
 SHORT = '"Type","Buy","Cur.","Sell","Cur.","Fee","Cur.","Exchange","Group","Comment","Date"\n'
@@ -25,23 +25,17 @@ def load(path: Path, **kw: str) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, header: str, *rows: str) -> Path:
-    path = tmp_path / "CoinTracking_Trade_List.csv"
-    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "CoinTracking_Trade_List.csv", header, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
     return [
         (r["line"], r["timestamp"], r["wallet"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), r["id"], r["note"])
         for r in ledger.frame.sort("line").iter_rows(named=True)
     ]
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:

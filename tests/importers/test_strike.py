@@ -9,7 +9,7 @@ from typing import Any
 
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, matches, normalize_header, strike
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, sides_table, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "strike_2024.csv"
 HEADER = (
@@ -24,24 +24,14 @@ def load(path: Path) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
-    path = tmp_path / "strike.csv"
-    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "strike.csv", header, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
-    out = []
-    for r in ledger.frame.sort("line").iter_rows(named=True):
-        assert r["wallet"] == "Strike"
-        out.append((r["line"], r["timestamp"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), r["id"][-2:], r["note"]))
-    return out
+    return sides_table(ledger, lambda r: (r["id"][-2:], r["note"]), wallet="Strike")
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:

@@ -11,7 +11,7 @@ import pytest
 
 from taxlots import ingest
 from taxlots.importers import IMPORTERS, matches, normalize_header, strike_monthly
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, sides_table, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "strike_monthly_2024.csv"
 ANNUAL = (
@@ -33,23 +33,14 @@ def load(path: Path) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, header: str, *rows: str) -> Path:
-    path = tmp_path / "strike_statement.csv"
-    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "strike_statement.csv", header, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
-    return [
-        (r["line"], r["timestamp"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), r["address"])
-        for r in ledger.frame.sort("line").iter_rows(named=True)
-    ]
+    return sides_table(ledger, lambda r: (r["address"],))
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:

@@ -9,7 +9,7 @@ from typing import Any
 
 from taxlots import ingest
 from taxlots.importers import uphold
-from taxlots.model.diagnostics import Severity
+from tests.importers._rows import line_errors, sides_table, write_csv
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "uphold_2024.csv"
 HEADER = (
@@ -23,26 +23,15 @@ def load(path: Path) -> ingest.Ledger:
 
 
 def write(tmp_path: Path, *rows: str) -> Path:
-    path = tmp_path / "uphold.csv"
-    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_csv(tmp_path / "uphold.csv", HEADER, *rows)
 
 
 def table(ledger: ingest.Ledger) -> list[tuple[Any, ...]]:
-    """``(line, time, type, sent, received, fee, id suffix)``; sides ``(asset, Decimal)``."""
-
-    def side(r: dict[str, Any], name: str) -> tuple[str, D] | None:
-        return None if r[f"{name}_qty"] is None else (r[f"{name}_asset"], D(r[f"{name}_qty"]))
-
-    out = []
-    for r in ledger.frame.sort("line").iter_rows(named=True):
-        assert r["wallet"] == "Uphold"
-        out.append((r["line"], r["timestamp"], r["type"], side(r, "sent"), side(r, "received"), side(r, "fee"), r["id"][-4:], r["note"]))
-    return out
+    """``(line, time, type, sent, received, fee, id suffix, note)``; sides ``(asset, Decimal)``."""
+    return sides_table(ledger, lambda r: (r["id"][-4:], r["note"]), wallet="Uphold")
 
 
-def errors(ledger: ingest.Ledger) -> list[tuple[int, str]]:
-    return sorted((d.source.line, d.message) for d in ledger.diagnostics if d.severity == Severity.ERROR and d.source)
+errors = line_errors
 
 
 def ts(*p: int) -> datetime:
