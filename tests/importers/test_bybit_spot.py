@@ -212,3 +212,32 @@ def test_bad_rows(tmp_path: Path) -> None:
 def test_claimed_by_bybit_spot_alone(path: Path) -> None:
     sniffed, diag = ingest.sniff(str(path), IMPORTERS)
     assert diag is None and sniffed is not None and sniffed.importer is bybit_spot
+
+
+def test_xlsx_download_reads_like_the_csv(tmp_path: Path) -> None:
+    """Bybit's XLSX download holds the same header; numbers in numeric cells (Excel's storage) and the ids as
+    text. Written here with openpyxl from two hand-picked rows; the rows must equal the CSV's."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["SOLUSDT", "MARKET", "SELL", 1462.5, 146.25, 10, 1.4625, "2200000000398811203", "58834120", "23:59 2024-03-31"])
+    sheet.append(["ETHBTC", "LIMIT", "SELL", 0.0492, 0.0492, 1, 0.0000492, "2200000000412230017", "61200457", "09:41 2024-04-18"])
+    xlsx = tmp_path / "bybit_spot.xlsx"
+    book.save(xlsx)
+    csv = tmp_path / "bybit_spot.csv"
+    csv.write_text(
+        HEADER
+        + "SOLUSDT,MARKET,SELL,1462.5,146.25,10,1.4625,2200000000398811203,58834120,23:59 2024-03-31\n"
+        + "ETHBTC,LIMIT,SELL,0.0492,0.0492,1,0.0000492,2200000000412230017,61200457,09:41 2024-04-18\n"
+    )
+    from_xlsx, from_csv = load(xlsx), load(csv)
+    assert [d for d in from_xlsx.diagnostics if d.severity == "error"] == []
+    assert (
+        [r[1:9] for r in rows(from_xlsx)]
+        == [r[1:9] for r in rows(from_csv)]
+        == [
+            (ts(2024, 3, 31, 23, 59), "trade", "SOL", D("10"), "USDT", D("1462.5"), "USDT", D("1.4625")),
+            (ts(2024, 4, 18, 9, 41), "trade", "ETH", D("1"), "BTC", D("0.0492"), "BTC", D("0.0000492")),
+        ]
+    )
