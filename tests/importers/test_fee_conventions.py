@@ -19,11 +19,17 @@ from taxlots import ingest
 from taxlots.importers import (
     binance_trades,
     bitfinex,
+    bitstamp,
+    bittrex_trades,
+    bybit_spot,
     coinbase,
     coinbase_pro,
+    cryptocom_exchange,
     kraken_ledgers,
     kraken_trades,
     kucoin,
+    okx_trades,
+    poloniex_trades,
 )
 
 Side = tuple[str, str]
@@ -102,6 +108,62 @@ CASES: dict[str, tuple[ModuleType, str, list[tuple[Side, Side, Side]]]] = {
         "1,ETH/USD,0.5,2000,-0.001,0.20%,ETH,05-01-24 11:00:00,11\n"
         "2,ETH/USD,-0.5,2100,-2.1,0.20%,USD,06-01-24 11:00:00,12\n",
         [(("USD", "1000"), ("ETH", "0.5"), ("ETH", "0.001")), (("ETH", "0.5"), ("USD", "1050"), ("USD", "2.1"))],
+    ),
+    # Bybit spot (unified account): no fee coin column; the fee is in the coin received (the base on a buy,
+    # the quote on a sell), as fifo-calc's real rows show; Filled Value and Filled Quantity are gross.
+    "bybit-spot": (
+        bybit_spot,
+        "Spot Pairs,Order Type,Direction,Filled Value,Filled Price,Filled Quantity,Fees,Transaction ID,Order No.,Timestamp (UTC)\n"
+        "SOLUSDT,LIMIT,BUY,1150,115,10,0.01,1, 1,16:20 2024-03-02\n"
+        "BTCUSDT,LIMIT,SELL,2596.4,51928,0.05,2.5964,2, 2,07:05 2024-03-20\n",
+        [(("USDT", "1150"), ("SOL", "10"), ("SOL", "0.01")), (("BTC", "0.05"), ("USDT", "2596.4"), ("USDT", "2.5964"))],
+    ),
+    # OKX trading account: Fee is in the leg's Unit, negative when charged (OKX API ``fee``: "negative
+    # number represents the user transaction fee charged"), and sits on the leg received.
+    "okx-trades": (
+        okx_trades,
+        "id,Order id,Time,Trade Type,Instrument,Type,Amount,Unit,PL,Fee,Position Change,Position Balance,Balance Change,Balance,Unit\n"
+        "2,20,2024-03-15 04:20:00,Spot,ETH-BTC,Sell,-0.04,BTC,0,0,0,0,-0.04,0.0099,BTC\n"
+        "2,20,2024-03-15 04:20:00,Spot,ETH-BTC,Buy,0.8,ETH,0,-0.0008,0,0,0.7992,1.7977,ETH\n"
+        "1,10,2024-03-01 23:59:59,Spot,BTC-USDT,Buy,2150,USDT,0,-2.15,0,0,2147.85,3221.65,USDT\n"
+        "1,10,2024-03-01 23:59:59,Spot,BTC-USDT,Sell,-0.05,BTC,0,0,0,0,-0.05,0.0499,BTC\n",
+        [(("BTC", "0.05"), ("USDT", "2150"), ("USDT", "2.15")), (("BTC", "0.04"), ("ETH", "0.8"), ("ETH", "0.0008"))],
+    ),
+    # Crypto.com Exchange: |fee| in fee_currency (the API: "the negative sign means a deduction on balance");
+    # the quote amount is traded_price x traded_quantity: 0.05125 x 0.8 = 0.041, 66120.5 x 0.015 = 991.8075.
+    "cryptocom-exchange": (
+        cryptocom_exchange,
+        "account_type,order_id,trade_id,create_time_utc,symbol,side,liquditiy_indicator,traded_price,traded_quantity,fee,fee_currency\n"
+        "SPOT,1,11,2024-03-06 21:45:03.990,BTC_USDT,SELL,TAKER,66120.5,0.015,-0.99180750,USDT\n"
+        "SPOT,2,12,2024-03-28 08:02:10.104,ETH_BTC,BUY,MAKER,0.05125,0.8,-0.00080000,ETH\n",
+        [(("BTC", "0.015"), ("USDT", "991.8075"), ("USDT", "0.9918075")), (("BTC", "0.041"), ("ETH", "0.8"), ("ETH", "0.0008"))],
+    ),
+    # Poloniex: the fee is taken from what is received and given by Fee Currency / Fee Total (BittyTax's
+    # Poloniex parser); Amount and Total are gross.
+    "poloniex-trades": (
+        poloniex_trades,
+        "Date,Market,Category,Type,Price,Amount,Total,Fee,Order Number,Base Total Less Fee,Quote Total Less Fee,Fee Currency,Fee Total\n"
+        "2024-03-28 19:04:51,TRX/USDT,Exchange,Sell,0.1241,8000,992.8,0.15%,2,991.3108,-8000,USDT,1.4892\n"
+        "2024-01-30 23:59:58,ETH/USDT,Exchange,Buy,2300,0.75,1725,0.15%,1,-1725,0.748875,ETH,0.001125\n",
+        [(("USDT", "1725"), ("ETH", "0.75"), ("ETH", "0.001125")), (("TRX", "8000"), ("USDT", "992.8"), ("USDT", "1.4892"))],
+    ),
+    # Bittrex order history: Commission is in the market's base currency (USDT of USDT-BTC) on buys and
+    # sells alike, on top of Price (the total) for a buy and out of it for a sell (BittyTax's Bittrex parser).
+    "bittrex-trades": (
+        bittrex_trades,
+        "Uuid,Exchange,TimeStamp,OrderType,Limit,Quantity,QuantityRemaining,Commission,Price,PricePerUnit,IsConditional,"
+        "Condition,ConditionTarget,ImmediateOrCancel,Closed,TimeInForceTypeId,TimeInForce\n"
+        "u1,USDT-BTC,1/8/2022 2:14:09 PM,LIMIT_BUY,41950,0.05,0,5.24375,2097.5,41950,False,NONE,0,False,1/8/2022 3:02:41 PM,1,GTC\n"
+        "u2,USDT-ETH,4/1/2022 8:00:00 AM,LIMIT_SELL,3500,0.8,0,7,2800,3500,False,NONE,0,False,4/2/2022 10:20:30 PM,1,GTC\n",
+        [(("USDT", "2097.5"), ("BTC", "0.05"), ("USDT", "5.24375")), (("ETH", "0.8"), ("USDT", "2800"), ("USDT", "7"))],
+    ),
+    # Bitstamp (2023 export): Value = Amount x Rate excludes the fee, which is separate in Fee currency.
+    "bitstamp": (
+        bitstamp,
+        "ID,Account,Type,Subtype,Datetime,Amount,Amount currency,Value,Value currency,Rate,Rate currency,Fee,Fee currency,Order ID\n"
+        "1,Main Account,Market,Buy,2023-12-05T10:41:06Z,0.16,BTC,6700.00,USD,41875.00,USD,20.10,USD,11\n"
+        "2,Main Account,Market,Sell,2024-02-05T10:41:06Z,0.1,BTC,4500.00,USD,45000.00,USD,13.50,USD,12\n",
+        [(("USD", "6700"), ("BTC", "0.16"), ("USD", "20.10")), (("BTC", "0.1"), ("USD", "4500"), ("USD", "13.50"))],
     ),
 }
 
