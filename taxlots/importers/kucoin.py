@@ -9,7 +9,8 @@
 - <=2020 ``oid,symbol,dealPrice,dealValue,amount,fee,direction,createdDate``: ``amount`` is the base,
   ``dealValue`` the quote; there is no fee currency column. The fee is in the **base** asset, 0.1% of
   ``amount`` (KuCoin's 2018 schedule charged the fee on the traded coin, and the numbers show it:
-  ``fee`` = ``amount`` x 0.001, not ``dealValue`` x 0.001).
+  ``fee`` = ``amount`` x 0.001, not ``dealValue`` x 0.001; the cryptoTaxes project reads this header the
+  same way, citing KuCoin's FAQ: "the trade fee is deducted from the token you bought or sold").
 - 2020-2023 ``tradeCreatedAt,orderId,symbol,side,price,size,funds,fee,liquidity,feeCurrency,orderType``:
   ``size`` base, ``funds`` quote, ``side`` lower-case.
 - 2024-03 ``UID,Account Type,Order ID,Symbol,Side,Order Type,Avg. Filled Price,Filled Amount,Filled Volume,
