@@ -203,7 +203,7 @@ def _sides(frame: pl.DataFrame, fixed: set[int]) -> tuple[Side, Side, int]:
     scaled = [pl.col(c).str.to_decimal(scale=scale).to_physical() for c in ("qty", "fee")] if exact else ["qty", "fee"]
     codes = pl.col("wallet", "asset").cast(pl.Categorical).to_physical().cast(pl.Int64)
     # The ledger is in seq order, so in time order: a stable sort by asset alone groups it as match() sweeps.
-    both = both.select("_w", "seq", "id", "time", "tx_hash", codes, *scaled).sort("asset", maintain_order=True)
+    both = both.select("_w", "seq", "id", "time", _same_hash(pl.col("tx_hash")), codes, *scaled).sort("asset", maintain_order=True)
 
     def side(part: pl.DataFrame) -> Side:
         return Side(
@@ -218,6 +218,15 @@ def _sides(frame: pl.DataFrame, fixed: set[int]) -> tuple[Side, Side, int]:
         )
 
     return side(both.filter("_w")), side(both.filter(~pl.col("_w"))), scale
+
+
+def _same_hash(tx_hash: pl.Expr) -> pl.Expr:
+    """A transaction hash as the sides compare it: a hex hash (64 hex digits, with or without ``0x``, any case) in
+    one spelling, since exchanges write Etherscan's ``0xab…`` as ``AB…`` or without the prefix; others as given
+    (base58 hashes, e.g. Solana's, are case-sensitive)."""
+    text = tx_hash.str.strip_chars()
+    hex64 = text.str.to_lowercase().str.strip_prefix("0x")
+    return pl.when(hex64.str.contains(r"^[0-9a-f]{64}$")).then(hex64).otherwise(pl.when(text != "").then(text)).alias("tx_hash")
 
 
 class _Column(Sequence[str]):

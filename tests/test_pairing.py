@@ -501,3 +501,22 @@ def test_a_transfer_in_transit_over_the_year_end_keeps_its_lot_dates_and_basis(t
             Decimal(10000),
             date(2023, 1, 1),
         )
+
+
+@pytest.mark.parametrize(
+    ("sent", "got", "pairs"),
+    [
+        ("0x" + "ab" * 32, "AB" * 32, True),  # Etherscan's 0x-lower form and an exchange's bare upper-case form
+        ("0X" + "Ab" * 32, " " + "ab" * 32 + " ", True),
+        ("0x" + "ab" * 32, "0x" + "ac" * 32, False),  # different hashes never pair
+        ("5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnb", "5verv8nmvzbjmekv8xnrlkeawrtsz9coskdycjjbrnb", False),  # base58: case counts
+    ],
+)
+def test_hex_hashes_pair_whatever_their_case_or_prefix(tmp_path: Path, sent: str, got: str, pairs: bool) -> None:
+    frame, _ = load(
+        tmp_path,
+        "2024-02-01T00:00:00Z,Kraken,withdrawal,BTC,0.5,,,,,,,W1,\n2024-02-09T00:00:00Z,Coinbase,deposit,,,BTC,0.4,,,,,D1,\n",
+    )
+    hashed = frame.with_columns(tx_hash=pl.when(pl.col("id") == "W1").then(pl.lit(sent)).otherwise(pl.lit(got)))
+    _, report, _ = link(hashed, missing_basis="zero")  # 8 days and 20% apart: only the hash can pair them
+    assert report.pairs.height == (1 if pairs else 0)
