@@ -137,3 +137,35 @@ def test_the_cli_chains_years_through_closing_lots(tmp_path: Path) -> None:
     # HIFO: S1 took 0.05 of K2 (unit 70000); S2 takes K2's other 0.05 (3500) and 0.25 of K1 (1003 x 0.25 / 0.3)
     assert chained.stdout == full.stdout
     assert "S2,K2,Kraken,BTC,0.05,2024-03-05,2025-02-01,5000.00,3500.00,1500.00,short" in chained.stdout
+
+
+def test_lots_of_one_moment_in_two_wallets_keep_their_ledger_order_through_the_closing_file(tmp_path: Path) -> None:
+    """B and A buy at the same second (B's row first); in 2025 A's lot moves to B and B sells under LIFO.
+
+    LIFO takes the later lot of a tie: A's (its row came second). A closing file grouped by wallet would list
+    A's lot first and number it first, so the chained year would take B's lot instead (a bug found by the
+    property above).
+    """
+    t = datetime(2024, 8, 28, 0, 0, 3, tzinfo=UTC)
+    later = datetime(2025, 1, 2, tzinfo=UTC)
+
+    def row(seq: int, **cols: object) -> LedgerRow:
+        return LedgerRow(seq=seq, id=f"R{seq}", source=SourceRef("l.csv", seq + 2), **cols)  # type: ignore[arg-type]
+
+    rows = [
+        row(0, timestamp=t, wallet="B", kind=Kind.TRADE, sent_asset="USD", sent_qty=Decimal(100), received_asset="BTC",
+            received_qty=Decimal(1)),
+        row(1, timestamp=t, wallet="A", kind=Kind.TRADE, sent_asset="USD", sent_qty=Decimal(300), received_asset="BTC",
+            received_qty=Decimal(1)),
+        row(2, timestamp=later, wallet="A", kind=Kind.TRANSFER, sent_asset="BTC", sent_qty=Decimal(1), received_asset="BTC",
+            received_qty=Decimal(1), to_wallet="B"),
+        row(3, timestamp=later + timedelta(hours=1), wallet="B", kind=Kind.TRADE, sent_asset="BTC", sent_qty=Decimal("0.5"),
+            received_asset="USD", received_qty=Decimal(500)),
+    ]  # fmt: skip
+    config = Config(method=Method.LIFO, scope=Scope.PER_WALLET)
+    full = match(rows, config)
+    closing = through_the_file(match(rows[:2], config), tmp_path)
+    chained = match(rows[2:], replace(config, opening_lots=closing))
+    for result in (full, chained):
+        (sale,) = result.disposals
+        assert [(s.lot_id, s.quantity, s.basis) for s in sale.slices] == [("R1", Decimal("0.5"), Decimal(150))]

@@ -597,6 +597,7 @@ class _Run:
                 acquired_at=lot.acquired_at,
                 acquired_date=lot.acquired_date,
                 source=lot.source,
+                seq=lot.seq,
             )
             for lot in lots
         ]

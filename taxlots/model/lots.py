@@ -23,6 +23,7 @@ class Lot:
     acquired_at: datetime
     acquired_date: date  # the tax date of ``acquired_at`` in the configured zone
     source: SourceRef
+    seq: int = 0  # the ledger order of the row that created it: lots acquired at the same moment keep this order
 
     @property
     def unit_cost(self) -> Decimal:

@@ -38,8 +38,14 @@ def unit_cost(lot: Lot) -> str:
 
 
 def lot_rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
+    """The rows of ``lots`` in acquisition order, ties in ledger order.
+
+    That order is part of the closing-lots contract: opening lots are numbered in file order, and LIFO, FIFO
+    and HIFO break ties between lots acquired at the same moment by that number. Grouped by wallet instead,
+    a lot that moves next year into a wallet holding another lot of the same moment would swap places.
+    """
     with decimal_context():
-        return _rows(lots)
+        return _rows(sorted(lots, key=lambda lot: (lot.acquired_at, lot.seq)))
 
 
 def _rows(lots: Iterable[Lot]) -> list[tuple[str, ...]]:
