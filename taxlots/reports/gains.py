@@ -113,6 +113,62 @@ def iter_gain_rows(disposals: Iterable[Disposal], year: int | None = None, batch
         yield from rows
 
 
+def iter_gain_cells(
+    disposals: Iterable[Disposal], year: int | None = None, *, explain: bool = False, tally: Tally | None = None, batch: int = 4096
+) -> Iterator[tuple[str, ...]]:
+    """The text cells of every row of :func:`iter_gain_rows` (with :data:`EXPLAIN` when ``explain``), counted in ``tally``.
+
+    The same numbers as ``GainRow.cells()`` (the same Decimal operations in the same order, so the same bytes,
+    down to the sign of a zero), without a ``GainRow`` per row: the gains CSV of a million trades.
+    """
+    tally = tally if tally is not None else Tally()
+    sums, last = tally.sums, tally._last
+    chosen = (d for d in disposals if year is None or d.sold_date.year == year)
+    while chunk := list(islice(chosen, batch)):
+        out: list[tuple[str, ...]] = []
+        rows = tally.rows
+        with decimal_context():
+            for d in chunk:
+                slices = d.slices
+                sold = d.sold_date.isoformat()
+                extra = (d.price_source or "export", d.identification) if explain else ()
+                if d.id != last:
+                    tally.disposals, last = tally.disposals + 1, d.id
+                if len(slices) == 1:  # one lot: _split gives cents(total) - 0 (kept, for the sign of a zero)
+                    s = slices[0]
+                    proceeds = [cents(d.proceeds) - ZERO]
+                    basis = [cents(ZERO + s.basis) - ZERO]
+                else:
+                    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
+                    basis = _split(d.basis, [s.basis for s in slices])
+                for s, p, b in zip(slices, proceeds, basis, strict=True):
+                    g = p - b
+                    acc = sums[s.long_term]
+                    acc[0] += p
+                    acc[1] += b
+                    acc[2] += g
+                    acquired = s.acquired_date
+                    out.append(
+                        (
+                            d.id,
+                            s.lot_id or MISSING_LOT,
+                            d.wallet,
+                            d.asset,
+                            plain(s.quantity),
+                            acquired.isoformat() if acquired else "",
+                            sold,
+                            f"{p:.2f}",
+                            f"{b:.2f}",
+                            f"{g:.2f}",
+                            "long" if s.long_term else "short",
+                            *extra,
+                        )
+                    )
+                rows += len(slices)
+        tally.rows, tally._last = rows, last
+        yield from out
+
+
 def gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> list[GainRow]:
     """:func:`iter_gain_rows` as a list."""
     return list(iter_gain_rows(disposals, year))

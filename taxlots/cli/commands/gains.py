@@ -12,7 +12,7 @@ from taxlots.cli import render
 from taxlots.cli.commands.common import check_method, check_paths, emit_csv, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_rows
+from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_cells
 
 ExplainOpt = Annotated[
     bool,
@@ -43,8 +43,7 @@ def gains(
     check_paths(inputs or (), output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, run_args=run_args)
     tally = Tally()
-    counted = tally.count(iter_gain_rows(run.result.disposals, year))
-    rows = (row.explained() for row in counted) if explain else (row.cells() for row in counted)
+    rows = iter_gain_cells(run.result.disposals, year, explain=explain, tally=tally)
     if run_args.json_out and output is None:
         for _ in rows:  # the JSON summary alone goes to standard output; count the rows without writing them
             pass
