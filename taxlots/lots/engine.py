@@ -34,6 +34,8 @@ units with no basis (``missing_basis``); both add an error, so one run reports e
 
 from __future__ import annotations
 
+import functools
+import gc
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -52,6 +54,7 @@ from taxlots.model.money import ZERO, decimal_context, plain, share
 from taxlots.model.source import SourceRef
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_long_from = functools.lru_cache(maxsize=8192)(long_term_from)  # a pure function of a date: lots share days
 #: How to give a price to a row that came from an exchange export, until prices can be looked up.
 _FROM_EXPORT = "; for an exchange export, write the ledger with 'taxlots import' and fill it there"
 _MICROSECOND = timedelta(microseconds=1)
@@ -118,7 +121,7 @@ class _Lot:
         self.id, self.asset, self.wallet = id, asset, wallet
         self.quantity, self.basis = quantity, basis
         self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
-        self.long_from = long_term_from(acquired_date)  # the first sale date on which these units are long-term
+        self.long_from = _long_from(acquired_date)  # the first sale date on which these units are long-term
         self.gift = gift
         self.acquired_us = (acquired_at - _EPOCH) // _MICROSECOND
 
@@ -209,6 +212,8 @@ class _Run:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.pools: dict[tuple[str, str], _Pool] = {}
+        self.pool_of: dict[tuple[str, str], _Pool] = {}
+        self.day_of: tuple[datetime | None, date] = (None, date.min)  # the last tax day computed (rows come in order)
         self.result = MatchResult()
         self.used_selections: set[str] = set()
         method = config.method
@@ -219,10 +224,13 @@ class _Run:
 
     # -- helpers ---------------------------------------------------------------------------------------
     def pool(self, asset: str, wallet: str) -> _Pool:
-        key = pool_key(self.config.scope, asset, wallet)
-        pool = self.pools.get(key)
+        pool = self.pool_of.get((asset, wallet))  # the pools by (asset, wallet) as rows name them: one lookup
         if pool is None:
-            pool = self.pools[key] = _Pool(self.base_method)
+            key = pool_key(self.config.scope, asset, wallet)
+            pool = self.pools.get(key)
+            if pool is None:
+                pool = self.pools[key] = _Pool(self.base_method)
+            self.pool_of[(asset, wallet)] = pool
         return pool
 
     def identify(self, pool: _Pool, row: LedgerRow) -> str:
@@ -239,7 +247,11 @@ class _Run:
         self.result.diagnostics.append(Diagnostic(code=code, message=message, source=row.source, hint=hint, severity=severity))
 
     def tax_day(self, moment: datetime) -> date:
-        return tax_date(moment, self.config.zone)
+        last, day = self.day_of
+        if moment != last:
+            day = tax_date(moment, self.config.zone)
+            self.day_of = (moment, day)
+        return day
 
     def open_lot(self, row: LedgerRow, asset: str, quantity: Decimal, basis: Decimal, wallet: str, gift: _Gift | None = None) -> _Lot:
         """A new lot from ``row``: acquired when the row happened, or at its carried-over ``acquired_at``."""
@@ -682,10 +694,18 @@ def match(rows: Iterable[LedgerRow], config: Config | None = None) -> MatchResul
 
 
 def _walk(rows: Iterable[LedgerRow], config: Config) -> _Run:
+    """Book every row. The collector is paused meanwhile: the walk makes millions of objects and no cycles."""
     run = _Run(config)
-    with decimal_context():
-        for row in rows:
-            run.book(row)
+    book = run.book
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with decimal_context():
+            for row in rows:
+                book(row)
+    finally:
+        if paused:
+            gc.enable()
     return run
 
 
