@@ -8,6 +8,7 @@ foots. A slice that no lot covered (a shortfall) has lot ``MISSING``, no acquisi
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -127,44 +128,50 @@ def iter_gain_cells(
     while chunk := list(islice(chosen, batch)):
         out: list[tuple[str, ...]] = []
         rows = tally.rows
-        with decimal_context():
-            for d in chunk:
-                slices = d.slices
-                sold = d.sold_date.isoformat()
-                extra = (d.price_source or "export", d.identification) if explain else ()
-                if d.id != last:
-                    tally.disposals, last = tally.disposals + 1, d.id
-                if len(slices) == 1:  # one lot: _split gives cents(total) - 0 (kept, for the sign of a zero)
-                    s = slices[0]
-                    proceeds = [cents(d.proceeds) - ZERO]
-                    basis = [cents(ZERO + s.basis) - ZERO]
-                else:
-                    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
-                    basis = _split(d.basis, [s.basis for s in slices])
-                for s, p, b in zip(slices, proceeds, basis, strict=True):
-                    g = p - b
-                    acc = sums[s.long_term]
-                    acc[0] += p
-                    acc[1] += b
-                    acc[2] += g
-                    acquired = s.acquired_date
-                    out.append(
-                        (
-                            d.id,
-                            s.lot_id or MISSING_LOT,
-                            d.wallet,
-                            d.asset,
-                            plain(s.quantity),
-                            acquired.isoformat() if acquired else "",
-                            sold,
-                            f"{p:.2f}",
-                            f"{b:.2f}",
-                            f"{g:.2f}",
-                            "long" if s.long_term else "short",
-                            *extra,
+        paused = gc.isenabled()
+        gc.disable()  # a batch makes many tuples and no cycles: the collector would only rescan them
+        try:
+            with decimal_context():
+                for d in chunk:
+                    slices = d.slices
+                    sold = d.sold_date.isoformat()
+                    extra = (d.price_source or "export", d.identification) if explain else ()
+                    if d.id != last:
+                        tally.disposals, last = tally.disposals + 1, d.id
+                    if len(slices) == 1:  # one lot: _split gives cents(total) - 0 (kept, for the sign of a zero)
+                        s = slices[0]
+                        proceeds = [cents(d.proceeds) - ZERO]
+                        basis = [cents(ZERO + s.basis) - ZERO]
+                    else:
+                        proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
+                        basis = _split(d.basis, [s.basis for s in slices])
+                    for s, p, b in zip(slices, proceeds, basis, strict=True):
+                        g = p - b
+                        acc = sums[s.long_term]
+                        acc[0] += p
+                        acc[1] += b
+                        acc[2] += g
+                        acquired = s.acquired_date
+                        out.append(
+                            (
+                                d.id,
+                                s.lot_id or MISSING_LOT,
+                                d.wallet,
+                                d.asset,
+                                plain(s.quantity),
+                                acquired.isoformat() if acquired else "",
+                                sold,
+                                f"{p:.2f}",
+                                f"{b:.2f}",
+                                f"{g:.2f}",
+                                "long" if s.long_term else "short",
+                                *extra,
+                            )
                         )
-                    )
-                rows += len(slices)
+                    rows += len(slices)
+        finally:
+            if paused:
+                gc.enable()
         tally.rows, tally._last = rows, last
         yield from out
 

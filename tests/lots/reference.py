@@ -107,6 +107,8 @@ class Reference:
             return Decimal(0)
         if row.fee_asset == USD:
             return row.fee_qty
+        if getattr(row, "fee_usd", None) is not None:  # a fee in a third asset, valued by the price step
+            return row.fee_usd
         assert value is not None, "the reference books priced rows only"
         if row.fee_asset == row.sent_asset:
             return part_of(value, row.fee_qty, row.sent_qty)
