@@ -91,7 +91,7 @@ class Generator:
         self.n = trades
         self.fees = fees
         self.t = START
-        self.prices = Prices(random.Random(seed + 1), hours=trades * 40 // 3600 + 48)
+        self.prices = Prices(random.Random(seed + 1), hours=trades * 60 // 3600 + 48)
         self.kraken: list[list[str]] = []
         self.coinbase: list[list[str]] = []
         self.binance: list[list[str]] = []
@@ -252,8 +252,7 @@ class Generator:
             p = self.prices.at("BTC", self.t)
             self.c_row("Send", "BTC", -units, p, -c, -c, None, f"Sent {qty(units).rstrip('0').rstrip('.')} BTC to bc1qexample{self.count}")
         self.held[src]["BTC"] -= units
-        saved = self.t
-        self.t += timedelta(minutes=self.rng.randint(5, 30))
+        self.t += timedelta(minutes=self.rng.randint(2, 10))
         got = units - net_fee
         if dst == "coinbase":
             p = self.prices.at("BTC", self.t)
@@ -265,7 +264,6 @@ class Generator:
         else:
             self.b_row("Deposit", "BTC", qty(got))
         self.held[dst]["BTC"] += got
-        self.t = saved
 
     # the run ---------------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -274,7 +272,7 @@ class Generator:
         self.k_row(self.kid("L"), self.kid("F"), "deposit", "", "USD", cents(big), cents(0), cents(big))
         self.c_row("Deposit", "USD", big * UNIT // 100, 100, big, big, 0, "Deposit from Example Bank ****4821")
         for _ in range(self.n):
-            self.t += timedelta(seconds=self.rng.randint(1, 60))
+            self.t += timedelta(seconds=self.rng.randint(1, 20))
             r = self.rng.random()
             if r < 0.22:
                 self.k_buy(self.rng.choice(("BTC", "ETH", "SOL")))
@@ -304,7 +302,7 @@ class Generator:
             "binance": out / "binance_statement.csv",
             "prices": out / "prices.csv",
         }
-        # each export is in time order (transfer deposits are written minutes ahead of their neighbours)
+        # each export is in time order (a transfer's deposit comes minutes later; nothing happens in between, so the pairing is unambiguous)
         self.kraken.sort(key=lambda r: r[2])
         self.coinbase.sort(key=lambda r: r[1])
         self.binance.sort(key=lambda r: r[1])
