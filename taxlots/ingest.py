@@ -492,7 +492,8 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
 
     Rows without an exchange id first get their :func:`content_ids`. Then each id is kept once: the highest
     priority wins, then the earliest file and line. Rows sharing an id are compared on their content columns
-    themselves (not a hash): two different rows under one id at the same priority are an error.
+    themselves (not a hash): two different rows under one id at the same priority are an error; a lower
+    priority row that differs from the one kept is dropped with a warning (see :func:`_overruled`).
     """
     good = good.with_row_index("_r")
     no_id = good.filter(pl.col("id").is_null())
@@ -503,7 +504,8 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     chosen = repeated.unique("id", keep="first", maintain_order=True)
     kept_as = chosen.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
     differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"_{c}")) for c in _CONTENT])
-    conflicts = repeated.join(kept_as, on="id").filter(differs & (pl.col("priority") == pl.col("_p")))
+    joined = repeated.join(kept_as, on="id")
+    conflicts = joined.filter(differs & (pl.col("priority") == pl.col("_p")))
     diags = [
         Diagnostic(
             code=Code.DUPLICATE_ID,
@@ -513,9 +515,36 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
         )
         for r in conflicts.select("id", "file", "line", "_f", "_l").iter_rows(named=True)
     ]
+    diags += _overruled(joined.filter(differs & (pl.col("priority") < pl.col("_p"))))
     dropped = repeated.join(chosen.select("_r"), on="_r", how="anti")
     kept = good.join(dropped.select("_r"), on="_r", how="anti").drop("_r")
     return kept, dropped.select("order"), diags
+
+
+def _overruled(rows: pl.DataFrame) -> list[Diagnostic]:
+    """Warn, per pair of files, of rows dropped for a higher-priority row with the same id but other content.
+
+    ``rows``: the dropped rows, each with the kept row's ``_f`` (file) and ``_l`` (line). The warning names
+    the first dropped row's file:line (its source) and the kept row's, and counts them all.
+    """
+    if rows.is_empty():
+        return []
+    pairs = (
+        rows.sort("order", "line")
+        .group_by("file", "_f", maintain_order=True)
+        .agg(n=pl.len(), id=pl.col("id").first(), line=pl.col("line").first(), _l=pl.col("_l").first())
+    )
+    return [
+        Diagnostic(
+            code=Code.DUPLICATE_ID,
+            severity=Severity.WARNING,
+            message=f"dropped {n} row(s) whose id is also used, with different content, by a row kept from {kept}"
+            f" (the first: id '{rid}', kept at {kept}:{kept_line})",
+            source=SourceRef(file, line),
+            hint="the export with the higher priority wins; check that its row is the right one",
+        )
+        for file, kept, n, rid, line, kept_line in pairs.iter_rows()
+    ]
 
 
 def _row_diagnostics(bad: pl.DataFrame, importer_of: dict[str, str]) -> list[Diagnostic]:
