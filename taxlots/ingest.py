@@ -508,6 +508,8 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     if not no_id.is_empty():
         good = pl.concat([good.filter(pl.col("id").is_not_null()), no_id.with_columns(content_ids(no_id))])
     # Only ids seen more than once need a choice; the highest priority wins, then the earliest file and line.
+    if not good["id"].is_duplicated().any():  # nearly always: nothing to drop
+        return good.drop("_r"), good.clear().select("order"), []
     repeated = good.filter(pl.col("id").is_duplicated()).sort("priority", "order", "line", "_r", descending=[True, False, False, False])
     chosen = repeated.unique("id", keep="first", maintain_order=True)
     kept_as = chosen.select("id", _p=pl.col("priority"), _f=pl.col("file"), _l=pl.col("line"), **{f"_{c}": pl.col(c) for c in _CONTENT})
@@ -625,6 +627,7 @@ def load(
         }
     )
     allrows = pl.concat(frames, how="vertical") if frames else empty
+    del frames  # the concatenated frame is the one copy kept
     # A transfer's received side defaults to what was sent (no network fee).
     is_transfer = pl.col("type") == Kind.TRANSFER.value
     allrows = allrows.with_columns(
@@ -637,12 +640,14 @@ def load(
     allrows = _covered(_judge(allrows), importers)
     importer_of = {r.path: r.importer for r in reports}
     bad = allrows.filter(pl.col("error").is_not_null())
-    skipped = allrows.filter(pl.col("skip").is_not_null())
+    skipped = allrows.filter(pl.col("skip").is_not_null()).select("order", "line", "skip")
+    counted = allrows.filter(pl.col("skip").is_null()).group_by("order").len()  # the rows each file produced
     good = allrows.filter(pl.col("error").is_null() & pl.col("skip").is_null()).drop("error", "skip")
+    del allrows  # only the good rows go on
     kept, dropped, conflicts = _dedupe(good)
     kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
     diags += _row_diagnostics(bad, importer_of) + conflicts
-    diags += _fill_reports(reports, allrows, bad, skipped, dropped, kept)
+    diags += _fill_reports(reports, counted, bad, skipped, dropped, kept)
     diags += _future(kept, datetime.now(UTC))
     return Ledger(frame=kept, files=reports, diagnostics=sorted(diags, key=sort_key))
 
@@ -663,12 +668,12 @@ def _future(kept: pl.DataFrame, now: datetime) -> list[Diagnostic]:
 
 
 def _fill_reports(
-    reports: list[FileReport], allrows: pl.DataFrame, bad: pl.DataFrame, skipped: pl.DataFrame, dropped: pl.DataFrame, kept: pl.DataFrame
+    reports: list[FileReport], counted: pl.DataFrame, bad: pl.DataFrame, skipped: pl.DataFrame, dropped: pl.DataFrame, kept: pl.DataFrame
 ) -> list[Diagnostic]:
     """Per-file counts, date range, assets and wallets; and one info line per kind of skipped row."""
     diags: list[Diagnostic] = []
-    for (order,), part in allrows.group_by("order", maintain_order=True):
-        reports[int(order)].rows = part.filter(pl.col("skip").is_null()).height
+    for order, n in counted.iter_rows():
+        reports[int(order)].rows = n
     for (order,), part in bad.group_by("order", maintain_order=True):
         reports[int(order)].errors = part.height
     for (order,), part in dropped.group_by("order", maintain_order=True):
