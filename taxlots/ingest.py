@@ -501,7 +501,7 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     Rows without an exchange id first get their :func:`content_ids`. Then each id is kept once: the highest
     priority wins, then the earliest file and line. Rows sharing an id are compared on their content columns
     themselves (not a hash): two different rows under one id at the same priority are an error; a lower
-    priority row that differs from the one kept is dropped with a warning (see :func:`_overruled`).
+    priority row that moves other amounts than the one kept is dropped with a warning (see :func:`_overruled`).
     """
     good = good.with_row_index("_r")
     no_id = good.filter(pl.col("id").is_null())
@@ -525,14 +525,30 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
         )
         for r in conflicts.select("id", "file", "line", "_f", "_l").iter_rows(named=True)
     ]
-    diags += _overruled(joined.filter(differs & (pl.col("priority") < pl.col("_p"))))
+    diags += _overruled(joined.filter(_materially_differs() & (pl.col("priority") < pl.col("_p"))))
     dropped = repeated.join(chosen.select("_r"), on="_r", how="anti")
     kept = good.join(dropped.select("_r"), on="_r", how="anti").drop("_r")
     return kept, dropped.select("order"), diags
 
 
+#: What a row moves: exports of one event may differ in everything else (notes, a value or not, trailing zeros).
+_MOVES = ("wallet", "type", "sent_asset", "received_asset", "fee_asset", "to_wallet")
+_AMOUNTS = ("sent_qty", "received_qty", "fee_qty")
+
+
+def _materially_differs() -> pl.Expr:
+    """A dropped row (joined with the kept row's ``_`` columns) that moves other amounts, assets or wallets.
+
+    Times are compared to the second (some exports drop the fraction), amounts as numbers.
+    """
+    second = pl.col("timestamp").dt.truncate("1s") != pl.col("_timestamp").dt.truncate("1s")
+    moves = [~pl.col(c).eq_missing(pl.col(f"_{c}")) for c in _MOVES]
+    amounts = [~ex.as_decimal(pl.col(c)).eq_missing(ex.as_decimal(pl.col(f"_{c}"))) for c in _AMOUNTS]
+    return pl.any_horizontal([second, *moves, *amounts])
+
+
 def _overruled(rows: pl.DataFrame) -> list[Diagnostic]:
-    """Warn, per pair of files, of rows dropped for a higher-priority row with the same id but other content.
+    """Warn, per pair of files, of rows dropped for a higher-priority row with the same id that moves other amounts.
 
     ``rows``: the dropped rows, each with the kept row's ``_f`` (file) and ``_l`` (line). The warning names
     the first dropped row's file:line (its source) and the kept row's, and counts them all.
@@ -548,7 +564,7 @@ def _overruled(rows: pl.DataFrame) -> list[Diagnostic]:
         Diagnostic(
             code=Code.DUPLICATE_ID,
             severity=Severity.WARNING,
-            message=f"dropped {n} row(s) whose id is also used, with different content, by a row kept from {kept}"
+            message=f"dropped {n} row(s) whose id is also used by a different row kept from {kept}"
             f" (the first: id '{rid}', kept at {kept}:{kept_line})",
             source=SourceRef(file, line),
             hint="the export with the higher priority wins; check that its row is the right one",

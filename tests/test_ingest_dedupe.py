@@ -43,9 +43,12 @@ def test_a_lower_priority_row_with_other_content_under_a_kept_id_is_dropped_with
     assert [r.duplicates for r in led.files] == [3, 0]  # every dropped row still counted
 
 
-def test_identical_rows_under_one_id_are_dropped_without_a_warning(tmp_path: Path) -> None:
+def test_rows_that_differ_only_in_how_they_are_written_are_dropped_without_a_warning(tmp_path: Path) -> None:
     export = write(tmp_path, "export.csv", HEADER, BUY, SELL)
-    ledger = write(tmp_path, "ledger.csv", OWN, BUY + ",export.csv,2", SELL + ",export.csv,3")
+    # the same moves: trailing zeros, a fraction of the second, another note, a usd_value only one export states
+    buy = BUY.replace("0.02,", "0.0200,").replace("03:04:05Z", "03:04:05.25Z").replace(",buy", ",bought")
+    sell = SELL.replace("600,,,,", "600.00,,,600,")
+    ledger = write(tmp_path, "ledger.csv", OWN, buy + ",export.csv,2", sell + ",export.csv,3")
     led = ingest.load([export, ledger])
     assert [d for d in led.diagnostics if d.code is Code.DUPLICATE_ID] == []
     assert led.frame.height == 2
