@@ -14,12 +14,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taxlots.lots.engine import Config, match
-from taxlots.lots.pool import Scope
 from taxlots.model.ledger import Kind, LedgerRow
-from taxlots.model.money import ZERO, decimal_context
-from tests.lots.reference import reference_match
-from tests.lots.test_properties import ASSETS, CONFIGS, engine_view, ledgers
+from taxlots.model.money import ZERO
+from tests.lots.test_properties import ASSETS, agrees_with_the_reference, ledgers
 
 FEE = Decimal("0.000001")
 
@@ -61,15 +58,7 @@ def ledgers_with_third_asset_fees(draw: st.DrawFn) -> list[LedgerRow]:
 @given(rows=ledgers_with_third_asset_fees())
 @settings(max_examples=60)
 def test_engine_agrees_with_the_reference_with_fees_in_a_third_asset(rows: list[LedgerRow]) -> None:
-    for method, scope in CONFIGS:
-        result = match(rows, Config(method=method, scope=scope))
-        assert result.diagnostics == []
-        with decimal_context():
-            ref = reference_match(rows, method.value, per_wallet=scope is Scope.PER_WALLET)
-        disposals, removals, lots = engine_view(result)
-        assert disposals == ref.disposals, (method, scope)
-        assert removals == ref.removals, (method, scope)
-        assert lots == ref.open_lots(), (method, scope)
+    agrees_with_the_reference(rows)
 
 
 def test_the_strategy_makes_third_asset_fees() -> None:
