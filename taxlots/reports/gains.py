@@ -138,13 +138,8 @@ def iter_gain_cells(
                     extra = (d.price_source or "export", d.identification) if explain else ()
                     if d.id != last:
                         tally.disposals, last = tally.disposals + 1, d.id
-                    if len(slices) == 1:  # one lot: _split gives cents(total) - 0 (kept, for the sign of a zero)
-                        s = slices[0]
-                        proceeds = [cents(d.proceeds) - ZERO]
-                        basis = [cents(ZERO + s.basis) - ZERO]
-                    else:
-                        proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
-                        basis = _split(d.basis, [s.basis for s in slices])
+                    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
+                    basis = _split(d.basis, [s.basis for s in slices])
                     for s, p, b in zip(slices, proceeds, basis, strict=True):
                         g = p - b
                         acc = sums[s.long_term]
