@@ -18,7 +18,6 @@ from typing import Protocol
 import polars as pl
 
 from taxlots import allocation, ingest, lotfile, openinglots, pairing
-from taxlots.columns import ledger_rows
 from taxlots.ingest import Ledger
 from taxlots.lots.engine import Config, NetworkFee, match
 from taxlots.lots.methods import Method, StandingOrder
@@ -135,7 +134,7 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, p
         standing_orders=opts.standing_orders,
     )
     with say.step(f"matching {frame.height:,} rows to lots"):
-        result = match(ledger_rows(frame), config)
+        result = match(ingest.to_rows(frame), config)
     diagnostics += _engine_problems(result, prices, opts.allow_shortfalls)
     diagnostics += _scope_warning(result, opts.scope)
     diagnostics.sort(key=sort_key)
