@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -236,7 +235,7 @@ def _load_project(path: Path | None, *, as_json: bool = False) -> Project | None
                 problems = [
                     Diagnostic(code=Code.FILE_UNREADABLE, message=f"cannot read the project file: {err}", source=SourceRef(str(found), 0))
                 ]
-            typer.echo(json.dumps(render.problems_json(problems), indent=2, sort_keys=True))
+            render.print_problems(problems)
             raise typer.Exit(2) from None
         for diag in problems:
             typer.echo(diag.render(), err=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -121,6 +123,11 @@ def problems_json(diags: Iterable[Diagnostic]) -> dict[str, object]:
     for key, severity in (("errors", Severity.ERROR), ("warnings", Severity.WARNING), ("info", Severity.INFO)):
         out[key] = [diagnostic_json(d) for d in items if d.severity is severity]
     return out
+
+
+def print_problems(diags: Iterable[Diagnostic]) -> None:
+    """:func:`problems_json` on standard output: what every command prints for its problems with ``--json``."""
+    typer.echo(json.dumps(problems_json(diags), indent=2, sort_keys=True))
 
 
 def _escape(text: str) -> str:

@@ -125,7 +125,7 @@ def finish(run: Run, *, as_json: bool = False) -> None:
 def fail(diags: Sequence[Diagnostic], *, as_json: bool = False) -> NoReturn:
     """Stop with exit status 1 after printing the problems: as ``{"version", "errors", ...}`` JSON with ``as_json``."""
     if as_json:
-        typer.echo(json.dumps(render.problems_json(diags), indent=2, sort_keys=True))
+        render.print_problems(diags)
     else:
         render.diagnostics(diags)
     raise typer.Exit(1)
@@ -139,7 +139,7 @@ def print_json(payload: dict[str, object]) -> None:
 def usage_error(message: str) -> NoReturn:
     """A usage error: one line on standard error, exit status 2 (as for an unknown option)."""
     if render.json_mode:
-        typer.echo(json.dumps(render.problems_json([Diagnostic(code=Code.BAD_OPTION, message=message)]), indent=2, sort_keys=True))
+        render.print_problems([Diagnostic(code=Code.BAD_OPTION, message=message)])
     else:
         render.err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(2)
@@ -149,7 +149,7 @@ def _cannot_write(output: Path | str, why: str) -> NoReturn:
     """``OUTPUT: error cannot write: WHY`` (or its JSON), exit status 1."""
     if render.json_mode:
         problem = Diagnostic(code=Code.FILE_UNWRITABLE, message=f"cannot write: {why}", source=SourceRef(str(output), 0))
-        typer.echo(json.dumps(render.problems_json([problem]), indent=2, sort_keys=True))
+        render.print_problems([problem])
     else:
         render.err.print(f"{escape(str(output))}: [bold red]error[/] cannot write: {escape(why)}")
     raise typer.Exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def check(
     diags = sorted([*run.diagnostics, *_unmatched(run)], key=sort_key)
     errors = [d for d in diags if d.severity is Severity.ERROR]
     if run_args.json_out:
-        typer.echo(json.dumps(render.problems_json(diags), indent=2, sort_keys=True))
+        render.print_problems(diags)
     else:
         render.diagnostics(diags, stop_note=False)
         warnings = sum(d.severity is Severity.WARNING for d in diags)
