@@ -87,12 +87,17 @@ def resolve(selections: dict[str, tuple[Selection, ...]], frame: pl.DataFrame) -
     An id that is a row id of ``frame`` stays as it is. ``FILE`` is compared as a path (``./a.csv`` is ``a.csv``),
     else by file name alone; ``LINE`` is the export's line (or, for a ledger taxlots wrote, its source line).
     """
-    if not selections:
+    # Only ids shaped FILE:LINE that are not row ids need a look-up, and only rows on those lines can answer:
+    # a lots file of real ids costs no pass over the ledger.
+    texts = {t for sels in selections.values() for sel in sels for t in (sel.disposal_id, sel.lot_id) if _PLACE.fullmatch(t)}
+    known = set(frame.filter(pl.col("id").is_in(sorted(texts)))["id"].to_list()) if texts else set()
+    lines = sorted({int(m["line"]) for t in texts - known if (m := _PLACE.fullmatch(t))})
+    if not lines:
         return selections, []
-    known = set(frame["id"].to_list()) if "id" in frame.columns else set()
+    on_lines = frame.filter(pl.col("line").is_in(lines) | pl.col("src_line").is_in(lines))
     places: dict[tuple[str, int], set[str]] = {}
     names: dict[tuple[str, int], set[str]] = {}
-    for row_id, *where in frame.select("id", "file", "line", "src_file", "src_line").iter_rows():
+    for row_id, *where in on_lines.select("id", "file", "line", "src_file", "src_line").iter_rows():
         for file, line in ((where[0], where[1]), (where[2], where[3])):
             if file is not None and line is not None:
                 places.setdefault((os.path.normpath(file), int(line)), set()).add(row_id)
