@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from taxlots import pipeline  # noqa: E402
 from taxlots.lots.methods import Method  # noqa: E402
 from taxlots.lots.pool import Scope  # noqa: E402
-from taxlots.reports.files import write_atomic, write_csv  # noqa: E402
-from taxlots.reports.gains import HEADER, Tally, iter_gain_cells  # noqa: E402
+from taxlots.reports import frames  # noqa: E402
+from taxlots.reports.files import write_frame_csv  # noqa: E402
+from taxlots.reports.gains import HEADER, table  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 LEDGER_HEADER = "timestamp,wallet,type,sent_asset,sent_qty,received_asset,received_qty,fee_asset,fee_qty,usd_value,to_wallet,id,note\n"
@@ -91,14 +92,13 @@ def main() -> int:
     start, cpu0 = time.perf_counter(), time.process_time()
     run = pipeline.run([str(path)], method=Method(args.method), scope=Scope(args.scope), zone=ZoneInfo("UTC"))
     matched, cpu1 = time.perf_counter(), time.process_time()
-    tally = Tally()
-    rows = iter_gain_cells(run.result.disposals, tally=tally)
-    write_atomic(DATA / "gains.csv", lambda fh: write_csv(fh, HEADER, rows))
+    slices = frames.slices(run.result.disposals, None)
+    write_frame_csv(DATA / "gains.csv", table(slices), HEADER)
     done, cpu2 = time.perf_counter(), time.process_time()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     events = run.ledger.frame.height
     errors = sum(1 for d in run.diagnostics if d.severity == "error")
-    print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {tally.rows} gain rows, {errors} errors")
+    print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {slices.height} gain rows, {errors} errors")
     print(
         f"read+match {matched - start:.2f} s, report {done - matched:.2f} s, total {done - start:.2f} s "
         f"({events / (done - start):,.0f} rows/s), peak RSS {rss_mb:,.0f} MB"

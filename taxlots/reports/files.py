@@ -20,14 +20,20 @@ import csv
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import polars as pl
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# The same two tests for polars (Rust regex): Python's ``$`` also matches before a final newline.
+_FORMULA_START_RE = r"^[=+\-@\t\r]"
+_PLAIN_NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\n?$"
 
 
 def _umask() -> int:
@@ -98,6 +104,32 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]
     else:
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def spreadsheet_expr(column: str) -> pl.Expr:
+    """:func:`spreadsheet_text` of every cell of a text column, as a polars expression."""
+    col = pl.col(column)
+    formula = col.str.contains(_FORMULA_START_RE) & ~col.str.contains(_PLAIN_NUMBER_RE)
+    return pl.when(formula).then(pl.lit("'") + col).otherwise(col).alias(column)
+
+
+def write_frame_csv(path: str | Path | None, frame: pl.DataFrame, header: Sequence[str]) -> None:
+    """:func:`write_csv` of a frame of text columns: the same bytes, written by polars (to ``path``, else stdout).
+
+    ``header`` names the columns in the file. Every cell goes through :func:`spreadsheet_expr`; empty cells
+    are written bare, as ``csv.writer`` writes them. A file is written by way of :func:`atomic_path`.
+    """
+    text = frame.select(
+        pl.when(pl.col(c).str.len_bytes() == 0).then(None).otherwise(spreadsheet_expr(c)).alias(h)
+        for c, h in zip(frame.columns, (spreadsheet_text(h) for h in header), strict=True)
+    )
+    if path is None:
+        sys.stdout.flush()
+        text.write_csv(sys.stdout.buffer, line_terminator="\n", quote_style="necessary")
+        sys.stdout.buffer.flush()
+        return
+    with atomic_path(path) as tmp:
+        text.write_csv(tmp, line_terminator="\n", quote_style="necessary")
 
 
 def set_text_cell(cell: Any, value: str) -> None:

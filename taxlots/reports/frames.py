@@ -7,22 +7,26 @@ so a report's totals are the sums of the gains rows. Quantities stay exact as te
 
 Columns of :func:`slices` (one row per lot slice of a disposal sold in the year, in disposal order):
 ``disposal_id, lot_id, wallet, asset, quantity, date_acquired, date_sold, proceeds, cost_basis, gain,
-long_term, price_source, sold_file, sold_line, acquired_file, acquired_line``.
+long_term, price_source, identification, sold_file, sold_line, acquired_file, acquired_line``.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import repeat
 
 import polars as pl
 
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.lots import Disposal, Income, Lot, MatchResult
-from taxlots.model.money import cents, decimal_context, plain
-from taxlots.reports.gains import iter_gain_rows
+from taxlots.model.money import CENT, ZERO, cents, decimal_context, plain
+from taxlots.reports.money import to_cents
+
+MISSING_LOT = "MISSING"  # the lot of a slice no lot covered (a shortfall)
 
 SLICE_SCHEMA: dict[str, pl.DataType] = {
     "disposal_id": pl.String(),
@@ -37,18 +41,25 @@ SLICE_SCHEMA: dict[str, pl.DataType] = {
     "gain": pl.Int64(),
     "long_term": pl.Boolean(),
     "price_source": pl.String(),
+    "identification": pl.String(),
     "sold_file": pl.String(),
     "sold_line": pl.Int64(),
 }
+#: The columns that come from the disposal (the same on each of its slices), in the order they are read.
+_DISPOSAL_COLUMNS = ("disposal_id", "wallet", "asset", "date_sold", "price_source", "identification", "sold_file", "sold_line")
 
 
-def to_cents(value: Decimal) -> int:
-    """An amount already on whole cents as an integer number of cents (exact)."""
-    return int(value.scaleb(2))
+def _cents(value: Decimal) -> int:
+    """``value`` rounded to cents, half up (``money.cents``), as an integer number of cents."""
+    return int(value.quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
 
 
 def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every lot slice of the disposals sold in ``year`` (all years when None), money in cents.
+
+    Each disposal's proceeds are split over its slices in proportion to quantity and its basis is the sum
+    of theirs; every slice but the last is rounded to cents (half up) and the last takes the rest of the
+    rounded total, so a disposal's rows add up to its rounded totals (``reports.gains``' rule).
 
     Args:
         disposals: the engine's disposals, in event order.
@@ -56,27 +67,63 @@ def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame
         ledger: the run's ledger frame; when given, each slice gets the file and line of the row that
             acquired its lot (``acquired_file``, ``acquired_line``; null for a shortfall).
     """
-    chosen = [d for d in disposals if year is None or d.sold_date.year == year]
-    cols: dict[str, list[object]] = {name: [] for name in SLICE_SCHEMA}
-    for d in chosen:  # the disposal's own columns, repeated once per slice
-        n = len(d.slices)
-        cols["price_source"] += [d.price_source] * n
-        cols["sold_file"] += [d.source.file] * n
-        cols["sold_line"] += [d.source.line] * n
-    for row in iter_gain_rows(chosen):
-        cols["disposal_id"].append(row.disposal_id)
-        cols["lot_id"].append(row.lot_id)
-        cols["wallet"].append(row.wallet)
-        cols["asset"].append(row.asset)
-        cols["quantity"].append(plain(row.quantity))
-        cols["date_acquired"].append(row.date_acquired)
-        cols["date_sold"].append(row.date_sold)
-        cols["proceeds"].append(to_cents(row.proceeds))
-        cols["cost_basis"].append(to_cents(row.cost_basis))
-        cols["gain"].append(to_cents(row.gain))
-        cols["long_term"].append(row.long_term)
-    frame = pl.DataFrame(cols, schema=SLICE_SCHEMA)
-    return frame.pipe(_with_acquisition_source, ledger)
+    chosen = disposals if year is None else (d for d in disposals if d.sold_date.year == year)
+    owned: list[Disposal] = []  # the disposals that have slices
+    owner: list[int] = []  # the index of each slice's disposal in ``owned``
+    lot_id: list[str] = []
+    quantity: list[str] = []
+    acquired: list[date | None] = []
+    long_term: list[bool] = []
+    proceeds: list[int] = []
+    basis: list[int] = []
+    paused = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the collector would only rescan them
+    try:
+        with decimal_context():
+            for d in chosen:
+                parts = d.slices
+                if not parts:
+                    continue
+                owner.extend(repeat(len(owned), len(parts)))
+                owned.append(d)
+                for part in parts:
+                    lot_id.append(part.lot_id or MISSING_LOT)
+                    quantity.append(plain(part.quantity))
+                    acquired.append(part.acquired_date)
+                    long_term.append(part.long_term)
+                if len(parts) == 1:
+                    proceeds.append(_cents(d.proceeds))
+                    basis.append(_cents(parts[0].basis))
+                    continue
+                total, whole = d.proceeds, d.quantity
+                p = [_cents(total * part.quantity / whole) for part in parts[:-1]]
+                b = [_cents(part.basis) for part in parts[:-1]]
+                proceeds += p
+                proceeds.append(_cents(total) - sum(p))
+                basis += b
+                basis.append(_cents(sum((part.basis for part in parts), ZERO)) - sum(b))
+    finally:
+        if paused:
+            gc.enable()
+    per_disposal = pl.DataFrame(
+        [(d.id, d.wallet, d.asset, d.sold_date, d.price_source, d.identification, d.source.file, d.source.line) for d in owned],
+        schema={name: SLICE_SCHEMA[name] for name in _DISPOSAL_COLUMNS},
+        orient="row",
+    )
+    frame = pl.DataFrame(
+        {
+            "lot_id": lot_id,
+            "quantity": quantity,
+            "date_acquired": acquired,
+            "proceeds": proceeds,
+            "cost_basis": basis,
+            "long_term": long_term,
+        },
+        schema={name: SLICE_SCHEMA[name] for name in ("lot_id", "quantity", "date_acquired", "proceeds", "cost_basis", "long_term")},
+    )
+    out = pl.concat([per_disposal[pl.Series(owner, dtype=pl.UInt32)], frame], how="horizontal")
+    out = out.with_columns(gain=pl.col("proceeds") - pl.col("cost_basis")).select(SLICE_SCHEMA.keys())
+    return out.pipe(_with_acquisition_source, ledger)
 
 
 def _with_acquisition_source(frame: pl.DataFrame, ledger: pl.DataFrame | None) -> pl.DataFrame:

@@ -8,7 +8,6 @@ foots. A slice that no lot covered (a shortfall) has lot ``MISSING``, no acquisi
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,13 +15,17 @@ from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple
 
+import polars as pl
+
 from taxlots.model.lots import Disposal, Income
 from taxlots.model.money import ZERO, cents, decimal_context, plain
+from taxlots.reports.frames import MISSING_LOT
+from taxlots.reports.frames import slices as slice_frame
+from taxlots.reports.money import cents_text, plain_amount, to_cents
 
 HEADER = ("disposal_id", "lot_id", "wallet", "asset", "quantity", "date_acquired", "date_sold", "proceeds", "cost_basis", "gain", "term")
 #: ``gains --explain`` adds where each disposal's USD value came from, and what identified its lots.
 EXPLAIN = ("price_source", "identification")
-MISSING_LOT = "MISSING"
 
 
 class GainRow(NamedTuple):
@@ -56,9 +59,9 @@ class GainRow(NamedTuple):
             plain(self.quantity),
             acquired,
             self.date_sold.isoformat(),
-            f"{self.proceeds:.2f}",
-            f"{self.cost_basis:.2f}",
-            f"{self.gain:.2f}",
+            plain_amount(to_cents(self.proceeds)),
+            plain_amount(to_cents(self.cost_basis)),
+            plain_amount(to_cents(self.gain)),
             self.term,
         )
 
@@ -114,61 +117,64 @@ def iter_gain_rows(disposals: Iterable[Disposal], year: int | None = None, batch
         yield from rows
 
 
+def table(slices: pl.DataFrame, *, explain: bool = False) -> pl.DataFrame:
+    """The gains CSV's cells (``HEADER``, and ``EXPLAIN`` when ``explain``) of a ``frames.slices`` frame, as text.
+
+    Vectorized: the same text :meth:`GainRow.cells` makes for one row (``reports.money`` formats cents).
+    """
+
+    def day(column: str) -> pl.Expr:
+        return pl.col(column).dt.to_string("%Y-%m-%d").fill_null("")
+
+    cells = [
+        pl.col("disposal_id"),
+        pl.col("lot_id"),
+        pl.col("wallet"),
+        pl.col("asset"),
+        pl.col("quantity"),
+        day("date_acquired").alias("date_acquired"),
+        day("date_sold").alias("date_sold"),
+        cents_text(pl.col("proceeds")).alias("proceeds"),
+        cents_text(pl.col("cost_basis")).alias("cost_basis"),
+        cents_text(pl.col("gain")).alias("gain"),
+        pl.when(pl.col("long_term")).then(pl.lit("long")).otherwise(pl.lit("short")).alias("term"),
+    ]
+    if explain:
+        source = pl.when(pl.col("price_source") == "").then(pl.lit("export")).otherwise(pl.col("price_source"))
+        cells += [source.alias("price_source"), pl.col("identification")]
+    return slices.select(cells)
+
+
+def summary(slices: pl.DataFrame, income: Iterable[Income], year: int | None = None) -> Summary:
+    """Short- and long-term totals of a ``frames.slices`` frame (so the summary is the sum of the file's rows)."""
+    sums = slices.group_by("long_term").agg(pl.col("proceeds", "cost_basis", "gain").sum())
+    by_term = {term: (p, b, g) for term, p, b, g in sums.iter_rows()}
+    short, long = (
+        Totals(**{name: _dollars(v) for name, v in zip(("proceeds", "cost_basis", "gain"), by_term.get(t, (0, 0, 0)), strict=True)})
+        for t in (False, True)
+    )
+    ids = slices["disposal_id"]
+    disposals = int((ids != ids.shift(1)).fill_null(True).sum())  # a disposal's rows come together
+    with decimal_context():
+        earned = cents(sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO))
+    return Summary(short=short, long=long, income=earned, disposals=disposals, rows=slices.height)
+
+
+def _dollars(cents_: int) -> Decimal:
+    return Decimal(cents_).scaleb(-2)
+
+
 def iter_gain_cells(
     disposals: Iterable[Disposal], year: int | None = None, *, explain: bool = False, tally: Tally | None = None, batch: int = 4096
 ) -> Iterator[tuple[str, ...]]:
     """The text cells of every row of :func:`iter_gain_rows` (with :data:`EXPLAIN` when ``explain``), counted in ``tally``.
 
-    The same numbers as ``GainRow.cells()`` (the same Decimal operations in the same order, so the same bytes,
-    down to the sign of a zero), without a ``GainRow`` per row: the gains CSV of a million trades.
+    The rows of :func:`table` (the gains CSV's own path), for callers that want tuples; ``batch`` is unused.
     """
-    tally = tally if tally is not None else Tally()
-    sums, last = tally.sums, tally._last
-    chosen = (d for d in disposals if year is None or d.sold_date.year == year)
-    while chunk := list(islice(chosen, batch)):
-        out: list[tuple[str, ...]] = []
-        rows = tally.rows
-        paused = gc.isenabled()
-        gc.disable()  # a batch makes many tuples and no cycles: the collector would only rescan them
-        try:
-            with decimal_context():
-                for d in chunk:
-                    slices = d.slices
-                    sold = d.sold_date.isoformat()
-                    extra = (d.price_source or "export", d.identification) if explain else ()
-                    if d.id != last:
-                        tally.disposals, last = tally.disposals + 1, d.id
-                    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in slices])
-                    basis = _split(d.basis, [s.basis for s in slices])
-                    for s, p, b in zip(slices, proceeds, basis, strict=True):
-                        g = p - b
-                        acc = sums[s.long_term]
-                        acc[0] += p
-                        acc[1] += b
-                        acc[2] += g
-                        acquired = s.acquired_date
-                        out.append(
-                            (
-                                d.id,
-                                s.lot_id or MISSING_LOT,
-                                d.wallet,
-                                d.asset,
-                                plain(s.quantity),
-                                acquired.isoformat() if acquired else "",
-                                sold,
-                                f"{p:.2f}",
-                                f"{b:.2f}",
-                                f"{g:.2f}",
-                                "long" if s.long_term else "short",
-                                *extra,
-                            )
-                        )
-                    rows += len(slices)
-        finally:
-            if paused:
-                gc.enable()
-        tally.rows, tally._last = rows, last
-        yield from out
+    frame = slice_frame(disposals, year)
+    if tally is not None:
+        tally.add(frame)
+    yield from table(frame, explain=explain).iter_rows()
 
 
 def gain_rows(disposals: Iterable[Disposal], year: int | None = None) -> list[GainRow]:
@@ -221,6 +227,17 @@ class Tally:
                 if row.disposal_id != self._last:
                     self.disposals, self._last = self.disposals + 1, row.disposal_id
                 yield row
+
+    def add(self, slices: pl.DataFrame) -> None:
+        """Add the rows of a ``frames.slices`` frame to the totals."""
+        done = summary(slices, ())
+        for term, totals in ((False, done.short), (True, done.long)):
+            acc = self.sums[term]
+            acc[0] += totals.proceeds
+            acc[1] += totals.cost_basis
+            acc[2] += totals.gain
+        self.rows += done.rows
+        self.disposals += done.disposals
 
     def summary(self, income: Iterable[Income], year: int | None = None) -> Summary:
         """The totals so far, with the USD income received in ``year`` (or in all years)."""

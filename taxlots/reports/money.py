@@ -7,8 +7,14 @@ Every amount in the reports is an integer number of cents. Whole-dollar rounding
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import polars as pl
+
+
+def to_cents(value: Decimal) -> int:
+    """An amount already on whole cents as an integer number of cents (exact)."""
+    return int(value.scaleb(2))
 
 
 def dollars_half_up(cents: pl.Expr) -> pl.Expr:

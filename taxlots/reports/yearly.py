@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from taxlots.reports import form8949, pdf, schedule_d, statement, turbotax, txf, workbook
+from taxlots.reports import form8949, schedule_d, turbotax, txf
 from taxlots.reports.bundle import Writer
 from taxlots.reports.files import write_csv
 from taxlots.reports.form8949 import Form8949, Rounding
@@ -92,6 +92,9 @@ SERIES = ("turbotax-gains-*.csv",)
 
 def writers(report: YearReport) -> dict[str, Writer]:
     """Every output file of the report, by name, with its writer."""
+    # The PDF and workbook libraries load here, not with the module: every other command starts faster.
+    from taxlots.reports import pdf, statement, workbook
+
     filer = pdf.Filer(report.options.name, report.options.tin)
     gains = {name: _turbotax_writer(part) for name, part in turbotax.parts(report.form, report.options.turbotax_rows)}
     return {

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import polars as pl
 import typer
 from rich.markup import escape
 
@@ -24,7 +25,7 @@ from taxlots.lots.pool import Scope
 from taxlots.model.diagnostics import Code, Diagnostic, has_errors
 from taxlots.model.source import SourceRef
 from taxlots.pipeline import Run
-from taxlots.reports.files import write_atomic, write_csv
+from taxlots.reports.files import write_atomic, write_csv, write_frame_csv
 
 
 def zone(name: str) -> ZoneInfo:
@@ -211,6 +212,15 @@ def emit_csv(output: Path | None, header: Sequence[str], rows: Iterable[Sequence
     else:
         with cannot_write(output), render.Steps().step(f"writing {output}"):
             write_atomic(output, write)
+
+
+def emit_frame(output: Path | None, frame: pl.DataFrame, header: Sequence[str]) -> None:
+    """:func:`emit_csv` of a frame of text cells, written by polars (the frame is complete before the file opens)."""
+    if output is None:
+        write_frame_csv(None, frame, header)
+    else:
+        with cannot_write(output), render.Steps().step(f"writing {output}"):
+            write_frame_csv(output, frame, header)
 
 
 @contextmanager

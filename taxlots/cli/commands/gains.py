@@ -9,10 +9,12 @@ from rich.console import Console
 
 from taxlots.cli import options as o
 from taxlots.cli import render
-from taxlots.cli.commands.common import check_method, check_paths, emit_csv, print_json, run_inputs
+from taxlots.cli.commands.common import check_method, check_paths, emit_frame, print_json, run_inputs
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
-from taxlots.reports.gains import EXPLAIN, HEADER, Summary, Tally, iter_gain_cells
+from taxlots.reports import frames
+from taxlots.reports.gains import EXPLAIN, HEADER, Summary, table
+from taxlots.reports.gains import summary as gain_summary
 
 ExplainOpt = Annotated[
     bool,
@@ -42,14 +44,10 @@ def gains(
     check_method(method, lots)
     check_paths(inputs or (), output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, run_args=run_args)
-    tally = Tally()
-    rows = iter_gain_cells(run.result.disposals, year, explain=explain, tally=tally)
-    if run_args.json_out and output is None:
-        for _ in rows:  # the JSON summary alone goes to standard output; count the rows without writing them
-            pass
-    else:
-        emit_csv(output, (*HEADER, *EXPLAIN) if explain else HEADER, rows)
-    summary = tally.summary(run.result.income, year)
+    slices = frames.slices(run.result.disposals, year)
+    if not (run_args.json_out and output is None):  # else the JSON summary alone goes to standard output
+        emit_frame(output, table(slices, explain=explain), (*HEADER, *EXPLAIN) if explain else HEADER)
+    summary = gain_summary(slices, run.result.income, year)
     if run_args.json_out:
         print_json(summary_json(summary, year=year, method=str(method), scope=str(scope), output=output, warnings=run.diagnostics))
         return
@@ -57,7 +55,7 @@ def gains(
     title = f"Realized gains {year}" if year else "Realized gains"
     render.summary(summary, console, f"{title} ({method}, {scope})")
     if output:
-        render.note(f"Wrote {tally.rows} rows to {output}", console)
+        render.note(f"Wrote {summary.rows} rows to {output}", console)
 
 
 def summary_json(s: Summary, **context: object) -> dict[str, object]:
