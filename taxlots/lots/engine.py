@@ -105,13 +105,13 @@ class _Lot:
 
     def __init__(
         self,
-        *,
         id: str,
         asset: str,
         wallet: str,
         quantity: Decimal,
         basis: Decimal,
         acquired_at: datetime,
+        acquired_us: int,
         acquired_date: date,
         seq: int,
         key: LotKey,
@@ -120,10 +120,9 @@ class _Lot:
     ) -> None:
         self.id, self.asset, self.wallet = id, asset, wallet
         self.quantity, self.basis = quantity, basis
-        self.acquired_at, self.acquired_date, self.seq, self.key, self.source = acquired_at, acquired_date, seq, key, source
+        self.acquired_at, self.acquired_us, self.acquired_date = acquired_at, acquired_us, acquired_date
+        self.seq, self.key, self.source, self.gift = seq, key, source, gift
         self.long_from = _long_from(acquired_date)  # the first sale date on which these units are long-term
-        self.gift = gift
-        self.acquired_us = (acquired_at - _EPOCH) // _MICROSECOND
 
 
 class _Gift:
@@ -187,19 +186,32 @@ class _Pool:
         return piece
 
     def take(self, quantity: Decimal) -> tuple[list[_Piece], Decimal]:
-        """Greedy: whole lots in key order, splitting the last. Returns the pieces and the shortfall."""
+        """Greedy: whole lots in key order, splitting the last. Returns the pieces and the shortfall.
+
+        :meth:`take_from` inlined: this loop runs once per lot a disposal touches.
+        """
         pieces: list[_Piece] = []
         heap = self.heap
         while quantity > 0 and heap:
             lot = heap[0][2]
-            if lot.quantity == 0:
+            held = lot.quantity
+            if held == 0:
                 heapq.heappop(heap)
                 if self.by_id.get(lot.id) is lot:
                     del self.by_id[lot.id]
                 continue
-            piece = self.take_from(lot, quantity)
-            pieces.append(piece)
-            quantity -= piece[1]
+            if quantity >= held:
+                pieces.append((lot, held, lot.basis))
+                lot.quantity, lot.basis = ZERO, ZERO
+                self.total -= held
+                quantity -= held
+            else:
+                basis = share(lot.basis, quantity, held)
+                pieces.append((lot, quantity, basis))
+                lot.quantity = held - quantity
+                lot.basis -= basis
+                self.total -= quantity
+                quantity -= quantity  # zero, as the subtraction of the taken piece leaves it
         return pieces, quantity
 
     def open_lots(self) -> list[_Lot]:
@@ -278,17 +290,18 @@ class _Run:
             pool.discard(same)
         acquired_us = (acquired - _EPOCH) // _MICROSECOND
         lot = _Lot(
-            id=id,
-            asset=asset,
-            wallet=wallet,
-            quantity=quantity,
-            basis=basis,
-            acquired_at=acquired,
-            acquired_date=acquired_date or self.tax_day(acquired),
-            seq=seq,
-            key=sort_key(pool.method, acquired_us, seq, basis, quantity),
-            source=source,
-            gift=gift,
+            id,
+            asset,
+            wallet,
+            quantity,
+            basis,
+            acquired,
+            acquired_us,
+            acquired_date or self.tax_day(acquired),
+            seq,
+            sort_key(pool.method, acquired_us, seq, basis, quantity),
+            source,
+            gift,
         )
         pool.add(lot)
         return lot
@@ -386,7 +399,7 @@ class _Run:
             pieces, short = pool.take(quantity)
         sold = self.tax_day(row.timestamp)
         slices = [
-            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold))
+            LotSlice(lot.id, q, b, lot.acquired_date, sold >= lot.long_from)  # holding.is_long, inlined: one per slice
             if lot.gift is None
             else _gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold)
             for lot, q, b in pieces
@@ -394,20 +407,20 @@ class _Run:
         if short > 0:
             slices.append(LotSlice(lot_id=None, quantity=short, basis=ZERO, acquired_date=None, long_term=False))
             self.shortfall(row, asset, quantity, short, what)
-        self.result.disposals.append(
+        self.result.disposals.append(  # positional (a NamedTuple, in its field order): one per disposal
             Disposal(
-                id=disposal_id,
-                asset=asset,
-                wallet=row.wallet,
-                quantity=quantity,
-                proceeds=proceeds,
-                sold_at=row.timestamp,
-                sold_date=sold,
-                slices=tuple(slices),
-                source=row.source,
-                missing_basis=short > 0,
-                price_source=price_source or row.price_source,
-                identification=identification,
+                disposal_id,
+                asset,
+                row.wallet,
+                quantity,
+                proceeds,
+                row.timestamp,
+                sold,
+                tuple(slices),
+                row.source,
+                short > 0,
+                price_source or row.price_source,
+                identification,
             )
         )
 
@@ -687,25 +700,24 @@ def match(rows: Iterable[LedgerRow], config: Config | None = None) -> MatchResul
         Disposals (with their lot slices), open lots, income, withdrawals, and every problem found.
     """
     config = config or Config()
-    if config.scope is Scope.PER_WALLET_FROM_2025:
-        return _match_transition(rows, config)
-    run = _walk(rows, config)
-    return run.finish()
-
-
-def _walk(rows: Iterable[LedgerRow], config: Config) -> _Run:
-    """Book every row. The collector is paused meanwhile: the walk makes millions of objects and no cycles."""
-    run = _Run(config)
-    book = run.book
     paused = gc.isenabled()
-    gc.disable()
+    gc.disable()  # the run makes millions of objects and no cycles: the collector would only rescan them
     try:
-        with decimal_context():
-            for row in rows:
-                book(row)
+        if config.scope is Scope.PER_WALLET_FROM_2025:
+            return _match_transition(rows, config)
+        return _walk(rows, config).finish()
     finally:
         if paused:
             gc.enable()
+
+
+def _walk(rows: Iterable[LedgerRow], config: Config) -> _Run:
+    """Book every row."""
+    run = _Run(config)
+    book = run.book
+    with decimal_context():
+        for row in rows:
+            book(row)
     return run
 
 

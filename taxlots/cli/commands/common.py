@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -65,6 +66,7 @@ def run_inputs(
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
     said_encoding(options.encoding)
     run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
+    gc.freeze()  # the run's millions of objects live until the command ends: later collections need not rescan them
     finish(run, as_json=run_args.json_out)
     return run
 
