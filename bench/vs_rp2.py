@@ -460,9 +460,8 @@ def main() -> None:
     python = rp2_python(args.rp2_venv.resolve())
     t0 = time.perf_counter()
     folder = generate(args.trades, args.seed, fees=not args.no_fees)
-    print(
-        f"{args.trades} trades, {'no fees' if args.no_fees else 'with fees'}, seed {args.seed}: generated/cached in {time.perf_counter() - t0:.1f} s"
-    )
+    fees = "no fees" if args.no_fees else "with fees"
+    print(f"{args.trades} trades, {fees}, seed {args.seed}: generated/cached in {time.perf_counter() - t0:.1f} s")
     print(f"{'tool':<8} {'method':<6} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  rows")
     failed = False
     for method in args.methods.split(","):
