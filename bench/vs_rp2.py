@@ -413,11 +413,12 @@ def differences(rp2: Groups, ours: Groups) -> list[str]:
     parts may each be a cent off RP2's: each term's totals may differ by 0.01 per such disposal, no more.
     Rows and the disposals' terms must be equal.
     """
+    out = []
     if rp2.keys() != ours.keys():
-        only = sorted(rp2.keys() - ours.keys())[:5], sorted(ours.keys() - rp2.keys())[:5]
-        return [f"different disposals or terms: RP2 only {only[0]}, taxlots only {only[1]}"]
+        only = sorted(rp2.keys() - ours.keys())[:3], sorted(ours.keys() - rp2.keys())[:3]
+        out.append(f"disposals or terms differ (RP2 only {only[0]}..., taxlots only {only[1]}...)")
     split = {uid for uid, term in ours if term == "long" and (uid, "short") in ours}
-    a, b, out = totals(rp2), totals(ours), []
+    a, b = totals(rp2), totals(ours)
     for term in TERMS:
         for field in (*FIELDS, "rows"):
             allowed = CENT * len(split) if field != "rows" else 0
@@ -425,7 +426,7 @@ def differences(rp2: Groups, ours: Groups) -> list[str]:
                 out.append(f"{term} {field}: RP2 {a[term][field]}, taxlots {b[term][field]}")
     if not out:
         gap = max(abs(a[t][f] - b[t][f]) for t in TERMS for f in FIELDS)
-        exact = sum(rp2[k][:2] == ours[k][:2] for k in ours)
+        exact = sum(rp2[k][:2] == ours[k][:2] for k in ours)  # the keys are equal here
         out.append(f"largest difference {gap} (allowed {CENT * len(split)}); {exact} of {len(ours)} disposal-terms equal to the cent")
     return out
 
