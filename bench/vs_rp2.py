@@ -32,12 +32,12 @@ prices are odd cents and the rest even, so a HIFO tie never spans the two terms.
 **The check.** RP2's report (only its Form 8949 generator, ``us.tax_report_us``, is run, as taxlots
 writes only its gains CSV: RP2 1.7.2 ignores the INI key for that, so the generator list is replaced
 in-process) is read with ezodf from the rp2 venv: the "Capital Gains" sheet (sells) and the MOVE rows of
-"Investment Expenses" (transfer fees). Each row is rounded to the cent (half up) as taxlots rounds its
-rows, then proceeds, cost basis and gain are summed per term and compared with the sums of taxlots'
-gains CSV, with the row counts. Both tools split a lot's basis by quantity, but RP2 keeps full precision
-per row where taxlots makes each disposal's rows add up to its cent-rounded total, so a total may differ
-by a cent or so for every some-hundred rows: totals agree when each differs by at most 0.01 per 100 rows
-(and at least 0.01). Anything else is printed and the exit code is 1.
+"Investment Expenses" (transfer fees). RP2's rows are summed at full precision per disposal and term and
+rounded to the cent (half up); taxlots' gains CSV rows (a network fee under its transfer's id) are summed
+the same way. The disposals, their terms and the row counts must be equal, and each term's proceeds, cost
+basis and gain may differ by at most 0.01 per disposal with rows of both terms: taxlots rounds a
+disposal as a whole, so each of its two parts may be a cent off RP2's. Anything else is printed with the
+differing totals, and the exit code is 1.
 """
 
 from __future__ import annotations
