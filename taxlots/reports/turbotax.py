@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from taxlots.reports.files import write_csv
+from taxlots.reports.files import write_frame_csv
 from taxlots.reports.form8949 import Form8949, money_text
 
 HEADER = ("Currency Name", "Purchase Date", "Cost Basis", "Date Sold", "Proceeds")
@@ -51,5 +51,4 @@ def parts(form: Form8949, per_file: int) -> Iterator[tuple[str, pl.DataFrame]]:
 
 
 def write(path: Path, part: pl.DataFrame) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        write_csv(fh, HEADER, part.iter_rows())
+    write_frame_csv(path, part, HEADER)

@@ -17,7 +17,7 @@ import polars as pl
 
 from taxlots.reports import form8949, schedule_d, turbotax, txf
 from taxlots.reports.bundle import Writer
-from taxlots.reports.files import write_csv
+from taxlots.reports.files import write_csv, write_frame_csv
 from taxlots.reports.form8949 import Form8949, Rounding
 from taxlots.reports.frames import Frames
 from taxlots.reports.money import plain_amount
@@ -65,7 +65,7 @@ def _csv(path: Path, header: tuple[str, ...], rows: Iterable[Sequence[str]]) -> 
 
 
 def write_form8949_csv(report: YearReport, path: Path) -> None:
-    _csv(path, form8949.CSV_HEADER, form8949.csv_rows(report.form).iter_rows())  # streamed: no list of every row
+    write_frame_csv(path, form8949.csv_rows(report.form), form8949.CSV_HEADER)
 
 
 def schedule_d_rows(report: YearReport) -> list[tuple[str, ...]]:
