@@ -36,6 +36,14 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def wrap(description: str) -> list[str]:
+    """The lines of a description in column (a): ``textwrap.wrap``, which a short printable one skips."""
+    width = WIDTHS[0]
+    if 0 < len(description) <= width and description.isprintable() and not description[-1].isspace():
+        return [description]  # what textwrap.wrap returns for it, without its regex pass (one per row)
+    return textwrap.wrap(description, width, break_long_words=True) or [""]
+
+
 def _row(a: str, b: str, c: str, f: str, money: Sequence[int], whole: bool) -> str:
     """One line in column order (a)-(h); ``money`` is (d, e, g, h) in cents; a zero adjustment is left blank."""
     d, e, g, h = money
@@ -51,7 +59,7 @@ def box_lines(form: Form8949, box: Box) -> Iterator[list[str]]:
     box_sum = [0, 0, 0, 0]
     budget = LINES_PER_PAGE - 2  # room for the page total and the box total
     for a, b, c, d, e, f, g, h in rows.iter_rows():
-        parts = textwrap.wrap(a, WIDTHS[0], break_long_words=True) or [""]
+        parts = wrap(a)
         if len(page) + len(parts) > budget:
             yield [*page, "", _row("Page total", "", "", "", page_sum, whole)]
             page, page_sum = [], [0, 0, 0, 0]

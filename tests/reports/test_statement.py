@@ -33,3 +33,13 @@ def test_a_long_description_wraps_instead_of_being_cut() -> None:
     report = year_report(text, 2025, statement_all=True)
     lines = [line for page in statement.box_lines(report.form, report.form.statement_boxes[0]) for line in page]
     assert "".join(line.split()[0] if i else line.split()[1] for i, line in enumerate(lines[:2])) == "X" * 60
+
+
+def test_wrap_fast_path_is_textwrap() -> None:
+    import textwrap
+
+    from taxlots.reports.statement import WIDTHS, wrap
+
+    cases = ["0.1 BTC (Kraken)", " lead", "trail ", "a\tb", "x" * 44, "x" * 45, "", "nbsp\u00a0", "a\nb", "ü 0.5 ETH", "  ", "a  b"]
+    for text in cases:
+        assert wrap(text) == (textwrap.wrap(text, WIDTHS[0], break_long_words=True) or [""]), text
