@@ -195,49 +195,28 @@ def write_ledger(path: Path, evs: Sequence[Event]) -> None:
                 w.writerow([*row, usd_of(e.units, e.price), e.to, e.uid, ""])
 
 
-_IN = ["Timestamp", "Asset", "Exchange", "Holder", "Type", "Spot Price", "Crypto In", "USD Fee", "Unique Id"]
-_OUT = ["Timestamp", "Asset", "Exchange", "Holder", "Type", "Spot Price", "Crypto Out No Fee", "Crypto Fee", "Unique Id"]
-_INTRA = ["Timestamp", "Asset", "From Exchange", "From Holder", "To Exchange", "To Holder", "Spot Price", "Crypto Sent",
-          "Crypto Received", "Unique Id"]  # fmt: skip
-INI = """[general]
-assets = BTC
-exchanges = {exchanges}
-holders = {holder}
+#: RP2's three input tables: (INI key, column title) in column order; the sheet headers and the INI come from these.
+_TABLES = {
+    "in": [("timestamp", "Timestamp"), ("asset", "Asset"), ("exchange", "Exchange"), ("holder", "Holder"),
+           ("transaction_type", "Type"), ("spot_price", "Spot Price"), ("crypto_in", "Crypto In"),
+           ("fiat_fee", "USD Fee"), ("unique_id", "Unique Id")],
+    "out": [("timestamp", "Timestamp"), ("asset", "Asset"), ("exchange", "Exchange"), ("holder", "Holder"),
+            ("transaction_type", "Type"), ("spot_price", "Spot Price"), ("crypto_out_no_fee", "Crypto Out No Fee"),
+            ("crypto_fee", "Crypto Fee"), ("unique_id", "Unique Id")],
+    "intra": [("timestamp", "Timestamp"), ("asset", "Asset"), ("from_exchange", "From Exchange"),
+              ("from_holder", "From Holder"), ("to_exchange", "To Exchange"), ("to_holder", "To Holder"),
+              ("spot_price", "Spot Price"), ("crypto_sent", "Crypto Sent"), ("crypto_received", "Crypto Received"),
+              ("unique_id", "Unique Id")],
+}  # fmt: skip
+_IN, _OUT, _INTRA = ([title for _, title in _TABLES[t]] for t in ("in", "out", "intra"))
 
-[in_header]
-timestamp = 0
-asset = 1
-exchange = 2
-holder = 3
-transaction_type = 4
-spot_price = 5
-crypto_in = 6
-fiat_fee = 7
-unique_id = 8
 
-[out_header]
-timestamp = 0
-asset = 1
-exchange = 2
-holder = 3
-transaction_type = 4
-spot_price = 5
-crypto_out_no_fee = 6
-crypto_fee = 7
-unique_id = 8
-
-[intra_header]
-timestamp = 0
-asset = 1
-from_exchange = 2
-from_holder = 3
-to_exchange = 4
-to_holder = 5
-spot_price = 6
-crypto_sent = 7
-crypto_received = 8
-unique_id = 9
-"""
+def rp2_ini(exchanges: Sequence[str], holder: str) -> str:
+    """RP2's configuration: the assets, exchanges and holders, and where each table's columns are."""
+    lines = ["[general]", "assets = BTC", f"exchanges = {', '.join(exchanges)}", f"holders = {holder}"]
+    for table, columns in _TABLES.items():
+        lines += ["", f"[{table}_header]", *(f"{key} = {i}" for i, (key, _) in enumerate(columns))]
+    return "\n".join(lines) + "\n"
 
 
 class Num(str):
@@ -309,7 +288,7 @@ def generate(trades: int, seed: int, *, fees: bool) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     evs = events(trades, seed, fees=fees)
     write_ods(out / "input.ods", rp2_rows(evs))
-    (out / "input.ini").write_text(INI.format(exchanges=", ".join(EXCHANGES), holder=HOLDER))
+    (out / "input.ini").write_text(rp2_ini(EXCHANGES, HOLDER))
     write_ledger(out / "ledger.csv", evs)
     return out
 
