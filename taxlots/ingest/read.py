@@ -124,7 +124,9 @@ def read_file(
         else:
             clean = raw.lazy().filter(~flagged).drop(extras, strict=False)
         del raw
-        origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line")) if own_ledger else None
+        origin = None
+        if own_ledger:
+            origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line"))
         normalized = sn.importer.normalize(clean, ctx)
         parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems, *([origin] if origin is not None else [])])
     except pl.exceptions.PolarsError as err:
