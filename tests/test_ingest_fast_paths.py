@@ -1,0 +1,43 @@
+"""Fast paths in ingest give exactly what their general fallback gives, on inputs that exercise both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from taxlots.importers import IMPORTERS
+from taxlots.ingest.lines import _line_checks
+from taxlots.ingest.sniff import sniff
+
+_KRAKEN = '"txid","refid","time","type","subtype","aclass","asset","wallet","amount","fee","balance","amountusd"'
+
+
+def _general_field_counts(path: Path, header_line: int) -> list[int]:
+    """Fields per line as the general rule counts them: separators left after removing quoted segments."""
+    lines = path.read_text().splitlines()[header_line:]
+    counts = pl.Series(lines).str.replace_all(r'"[^"]*"', "").str.count_matches(",", literal=True) + 1
+    return counts.to_list()
+
+
+def test_literal_field_counts_agree_with_the_regex_on_quoted_unquoted_and_mixed_lines(tmp_path: Path) -> None:
+    rows = [
+        '"L1","T1","2024-01-01 00:00:00","trade","tradespot","currency","ZUSD","spot / main","-1.5","0.1","","-1.5"',
+        "L2,T2,2024-01-01 00:00:01,trade,tradespot,currency,XETH,spot / main,0.5,0,,1.5",
+        '"L3","T3","2024-01-01 00:00:02","trade","a,b","currency","XETH","spot / main","0.5","0","","1.5"',  # a comma inside quotes
+        '"L4","T4","2024-01-01 00:00:03","trade","","currency","XETH","spot / main","0.5","0",""',  # a field short
+        'L5,"T5","2024-01-01 00:00:04",trade,,currency,XETH,spot / main,0.5,0,,1.5',  # some fields quoted
+        '"L6","T6","2024-01-01 ""x""","trade","","currency","XETH","spot / main","0.5","0","","1.5"',  # an escaped quote
+        '"L7","T7","2024-01-01 00:00:06","trade","","currency","XETH","spot / main","0.5","0","","1.5","extra"',
+        '"L8",",","2024-01-01 00:00:07","trade","","currency","XETH","spot / main","0.5","0","","1.5"',  # a lone comma quoted
+    ]
+    path = tmp_path / "ledgers.csv"
+    path.write_text("\n".join([_KRAKEN, *rows]) + "\n")
+    sn, _ = sniff(str(path), IMPORTERS, name=str(path))
+    assert sn is not None
+    checks, unterminated = _line_checks(str(path), sn)
+    assert checks is not None and unterminated is None
+    errors = checks.collect()["_error"].to_list()
+    expected = [None if n == 12 else f"row has {n} fields, the header has 12" for n in _general_field_counts(path, sn.header_line)]
+    assert errors == expected
+    assert errors.count(None) == 6  # L4 is a field short, L7 one long; L3, L5, L6 and L8 take the regex
