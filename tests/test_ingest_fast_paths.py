@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
 
 from taxlots.importers import IMPORTERS
 from taxlots.ingest.lines import _line_checks
@@ -41,3 +43,28 @@ def test_literal_field_counts_agree_with_the_regex_on_quoted_unquoted_and_mixed_
     expected = [None if n == 12 else f"row has {n} fields, the header has 12" for n in _general_field_counts(path, sn.header_line)]
     assert errors == expected
     assert errors.count(None) == 6  # L4 is a field short, L7 one long; L3, L5, L6 and L8 take the regex
+
+
+_KRAKEN_SAMPLES = sorted(Path(__file__).parent.glob("importers/samples/kraken/ledgers_*.csv")) + [
+    Path(__file__).parents[1] / "samples" / "kraken_ledgers_2024.csv"
+]
+
+
+def _kraken_rows(paths: list[Path]) -> pl.DataFrame:
+    from taxlots import ingest
+
+    frames = [ingest.read_file(str(p), i)[0] for i, p in enumerate(paths)]
+    return pl.concat([f for f in frames if f is not None])
+
+
+def test_kraken_trades_read_from_adjacent_legs_equal_the_group_by_on_every_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taxlots.importers import kraken_ledgers
+
+    fast, pairs = _kraken_rows(_KRAKEN_SAMPLES), kraken_ledgers._pairs
+
+    def no_pairs(legs: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:  # every leg through the general group-by
+        return pairs(legs)[0].head(0), legs
+
+    monkeypatch.setattr(kraken_ledgers, "_pairs", no_pairs)
+    assert_frame_equal(fast, _kraken_rows(_KRAKEN_SAMPLES))
+    assert fast.filter(pl.col("type") == "trade").height > 5  # the samples have trades of both shapes
