@@ -68,3 +68,16 @@ def test_kraken_trades_read_from_adjacent_legs_equal_the_group_by_on_every_sampl
     monkeypatch.setattr(kraken_ledgers, "_pairs", no_pairs)
     assert_frame_equal(fast, _kraken_rows(_KRAKEN_SAMPLES))
     assert fast.filter(pl.col("type") == "trade").height > 5  # the samples have trades of both shapes
+
+
+def test_plain_decimal_strips_exactly_what_its_two_regexes_strip() -> None:
+    from taxlots.importers import _exprs as ex
+
+    cases = ["1.50", "100", "1.", "1.000", ".500", "0.0", ".0", "-0.00", "10.0", "1.50e10", "abc.00", "1.2x0", "1..", "1.00.00"]
+    cases += ["", ".", "0", "00", "1.05", "x.", "1.0 ", " 1.0", "1.0\n", "1.\u06600", None, "-.0", "+1.10", "1e5.00", "..0"]
+    s = pl.col("s").cast(pl.String)
+    regexes = s.str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", "")
+    out = pl.DataFrame({"s": cases}, schema={"s": pl.String}).select(a=regexes, b=ex.plain_decimal(pl.col("s")))
+    assert out["a"].to_list() == out["b"].to_list()
+    decimals = pl.Series(["1751.050000", "610.000", "-0.5", "12"]).str.to_decimal(scale=18)
+    assert pl.select(ex.plain_decimal(pl.lit(decimals))).to_series().to_list() == ["1751.05", "610", "-0.5", "12"]
