@@ -89,6 +89,9 @@ _KNOWN_TYPES = ", ".join(sorted((*_TYPE_ACTIONS, "earn", "transfer")))
 _INTERNAL = {k: f"internal move between Kraken spot and {k} wallets" for k in ("earn", "futures")}
 _OPTIONAL = ("subtype", "wallet", "amountusd", "feecurrency")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
+#: The columns of :func:`_legs` that :func:`normalize`'s parts read (the raw cells only for messages).
+_PARTS_READ = ("line", "time", "amount", "fee", "amountusd", "txid", "refid", "_ts", "_kind", "_note", "_act", "_act_err",
+               "_internal", "_asset", "_fee_asset", "_amount", "_amt", "_fee", "_fee_d", "_usd", "_usd_d")  # fmt: skip
 
 
 def asset_code(raw: pl.Expr) -> pl.Expr:
@@ -374,7 +377,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     skip = (act.is_in(("deposit", "withdrawal")) & pl.col("txid").is_null()) | pl.col("_internal").is_not_null()
     income_neg = (act == "income") & (pl.col("_amt") < 0)
     problem = ~skip & (act.is_null() | pl.col("_bad") | income_neg | ((act == "group") & pl.col("refid").is_null()))
-    legs = legs.with_columns(_skip=skip, _problem=problem).cache()
+    # Materialized once, with only the columns the four parts read: a cached plan was evaluated per part.
+    # (In memory: polars 2.1's streaming engine panics on this plan for some bad-row files.)
+    legs = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine="in-memory").lazy()
     fine = ~pl.col("_skip") & ~pl.col("_problem")
     broken = legs.filter(pl.col("_problem") & (act == "group")).select("refid")
     parts = [
