@@ -89,6 +89,9 @@ _KNOWN_TYPES = ", ".join(sorted((*_TYPE_ACTIONS, "earn", "transfer")))
 _INTERNAL = {k: f"internal move between Kraken spot and {k} wallets" for k in ("earn", "futures")}
 _OPTIONAL = ("subtype", "wallet", "amountusd", "feecurrency")
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
+#: The columns of :func:`_legs` that :func:`normalize`'s parts read (the raw cells only for messages).
+_PARTS_READ = ("line", "time", "amount", "fee", "amountusd", "txid", "refid", "_ts", "_kind", "_note", "_act", "_act_err",
+               "_internal", "_asset", "_fee_asset", "_amount", "_amt", "_fee", "_fee_d", "_usd", "_usd_d")  # fmt: skip
 
 
 def asset_code(raw: pl.Expr) -> pl.Expr:
@@ -161,7 +164,8 @@ def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         .with_columns(_asset=asset_code(pl.col("asset")), _fee_cur=asset_code(pl.col("feecurrency").str.replace(r"^\s*-\s*$", "")))
         .with_columns(_fee_asset=pl.coalesce("_fee_cur", "_asset"))
     )
-    keys = {"how": "left", "nulls_equal": True}
+    # rows stay in line order, so a trade's legs stay side by side (see _pairs)
+    keys = {"how": "left", "nulls_equal": True, "maintain_order": "left"}
     lf = lf.join(_types(lf), on=["type", "subtype"], **keys).join(assets, on=["asset", "feecurrency"], **keys)  # type: ignore[arg-type]
     texts = {"_amount": "amount", "_fee": "fee", "_usd": "amountusd"}
     lf = lf.with_columns(
@@ -232,8 +236,48 @@ def _movements(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _pairs(legs: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """``(pairs, rest)``: the trades whose refid has exactly two legs, found side by side, and the other legs.
+
+    A pair whose legs are two assets, one sent and one received, with a fee on at most one of them, is the
+    common Kraken trade: its row is read from the two legs directly (no group-by), with the same values the
+    sums of :func:`_trades` give. Which legs qualify never depends on row order (only how many do): a
+    leg pairs with the next row only when they share a refid that no other leg has.
+    """
+    nxt = {c: pl.col(c).shift(-1) for c in ("refid", "_asset", "_amt", "_fee_d", "_fee_asset", "_usd_d", "line", "_ts", "_note")}
+    amt, other = pl.col("_amt"), nxt["_amt"]
+    first = (
+        (pl.len().over("refid") == 2)
+        & (pl.col("refid") == nxt["refid"])
+        & (pl.col("_asset") != nxt["_asset"])
+        & (((amt < 0) & (other > 0)) | ((amt > 0) & (other < 0)))
+        & ((pl.col("_fee_d") == 0) | (nxt["_fee_d"] == 0))
+    ).fill_null(False)
+    legs = legs.with_columns(_first=first).with_columns(_paired=pl.col("_first") | pl.col("_first").shift(1).fill_null(False)).cache()
+    # the next leg's values become columns before the filter (a shift after it would read the next pair)
+    paired = legs.with_columns(**{f"_next{c}": e for c, e in nxt.items()}).filter("_first")
+    amt, other, sent = pl.col("_amt"), pl.col("_next_amt"), pl.col("_amt") < 0
+    fee_here, fee_next = pl.col("_fee_d") != 0, pl.col("_next_fee_d") != 0
+    pairs = paired.select(
+        "refid",
+        line=pl.min_horizontal("line", "_nextline"),
+        _ts=pl.min_horizontal("_ts", "_next_ts"),
+        _lo=pl.min_horizontal("_note", "_next_note"),
+        _hi=pl.max_horizontal("_note", "_next_note"),
+        _sent=pl.when(sent).then(pl.col("_asset")).otherwise(pl.col("_next_asset")),
+        _sent_qty=pl.when(sent).then(amt).otherwise(other).abs(),
+        _recv=pl.when(sent).then(pl.col("_next_asset")).otherwise(pl.col("_asset")),
+        _recv_qty=pl.when(sent).then(other).otherwise(amt),
+        _fee_asset=pl.when(fee_here).then(pl.col("_fee_asset")).when(fee_next).then(pl.col("_next_fee_asset")),
+        _fee_q=pl.when(fee_here).then(pl.col("_fee_d")).when(fee_next).then(pl.col("_next_fee_d")),
+        _usd=pl.when(sent).then(pl.col("_next_usd_d")).otherwise(pl.col("_usd_d")),
+    ).with_columns(_usd_missing=pl.col("_usd").is_null().cast(pl.UInt32))
+    return pairs.select(_trade_row()), legs.filter(~pl.col("_paired")).drop("_first", "_paired")
+
+
 def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
     """One trade per refid: legs summed per asset, then one sent and one received asset (simple aggregations only)."""
+    pairs, legs = _pairs(legs)
     amt, usd = pl.col("_amt"), pl.col("_usd_d")
     per_asset = legs.group_by("refid", "_asset").agg(
         amt.sum(), usd.sum(), usd.null_count().alias("_usd_missing"),
@@ -256,7 +300,7 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
     ranked = _ranked_fees(fees, groups.filter(good))
     trades = groups.filter(good).join(ranked.filter(pl.col("_rank") == 0).drop("_rank"), on="refid", how="left")
     extra = ranked.filter(pl.col("_rank") > 0).join(groups.filter(good).select("refid", "line", "_last", "_ts"), on="refid")
-    return pl.concat([trades.select(_trade_row()), extra.select(_fee_row()), _group_errors(groups.filter(~good), per_asset)])
+    return pl.concat([pairs, trades.select(_trade_row()), extra.select(_fee_row()), _group_errors(groups.filter(~good), per_asset)])
 
 
 def _ranked_fees(fees: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
@@ -333,7 +377,9 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     skip = (act.is_in(("deposit", "withdrawal")) & pl.col("txid").is_null()) | pl.col("_internal").is_not_null()
     income_neg = (act == "income") & (pl.col("_amt") < 0)
     problem = ~skip & (act.is_null() | pl.col("_bad") | income_neg | ((act == "group") & pl.col("refid").is_null()))
-    legs = legs.with_columns(_skip=skip, _problem=problem).cache()
+    # Materialized once, with only the columns the four parts read: a cached plan was evaluated per part.
+    # (In memory: polars 2.1's streaming engine panics on this plan for some bad-row files.)
+    legs = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine="in-memory").lazy()
     fine = ~pl.col("_skip") & ~pl.col("_problem")
     broken = legs.filter(pl.col("_problem") & (act == "group")).select("refid")
     parts = [

@@ -138,10 +138,19 @@ def load(
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
     allrows = _covered(_judge(allrows), importers)
     importer_of = {r.path: r.importer for r in reports}
-    bad = allrows.filter(pl.col("error").is_not_null())
-    skipped = allrows.filter(pl.col("skip").is_not_null()).select("order", "line", "skip")
-    counted = allrows.filter(pl.col("skip").is_null()).group_by("order").len()  # the rows each file produced
-    good = allrows.filter(pl.col("error").is_null() & pl.col("skip").is_null()).drop("error", "skip")
+    # Only the columns each part needs are filtered (an eager filter copies every column of the frame).
+    marks = allrows.lazy().select("order", "file", "line", "error", "skip")
+    bad, skipped, counted = pl.collect_all(
+        [
+            marks.filter(pl.col("error").is_not_null()).select("order", "file", "line", "error"),
+            marks.filter(pl.col("skip").is_not_null()).select("order", "line", "skip"),
+            marks.filter(pl.col("skip").is_null()).group_by("order").len(),  # the rows each file produced
+        ]
+    )
+    if bad.is_empty() and skipped.is_empty():  # nothing to set aside: the good rows are all rows, no copy
+        good = allrows.drop("error", "skip")
+    else:
+        good = allrows.filter(pl.col("error").is_null() & pl.col("skip").is_null()).drop("error", "skip")
     del allrows  # only the good rows go on
     kept, dropped, conflicts = _dedupe(good)
     kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))

@@ -43,9 +43,10 @@ def _dedupe(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[Diagno
     priority row that moves other amounts than the one kept is dropped with a warning (see :func:`_overruled`).
     """
     good = good.with_row_index("_r")
-    no_id = good.filter(pl.col("id").is_null())
-    if not no_id.is_empty():
-        good = pl.concat([good.filter(pl.col("id").is_not_null()), no_id.with_columns(content_ids(no_id))])
+    missing = good["id"].is_null()
+    if missing.any():  # ids computed for those rows only and put in place: the frame is not copied
+        ids = content_ids(good.filter(missing))
+        good = good.with_columns(good["id"].scatter(missing.arg_true(), ids))
     # Only ids seen more than once need a choice; the highest priority wins, then the earliest file and line.
     if not good["id"].is_duplicated().any():  # nearly always: nothing to drop
         return good.drop("_r"), good.clear().select("order"), []

@@ -37,23 +37,33 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
         truncate_ragged_lines=True,
     )
     text = pl.col("_raw").fill_null("")
-    fields = text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1
+    quotes, seps = text.str.count_matches('"', literal=True), text.str.count_matches(sep, literal=True)
+    # Separators outside quotes are counted with literal counts when a line has no quote, or quotes only at its
+    # two ends and around every separator (``"a","b"``: 2 + 2 per separator); any other line takes the regex.
+    boxed = (quotes == 2 * seps + 2) & text.str.starts_with('"') & text.str.ends_with('"')
+    simple = (quotes == 0) | (boxed & (text.str.count_matches(f'"{sep}"', literal=True) == seps))
     # Only a line without an ASCII digit can be blank or, when the header has none, the header again (neither
     # squeezing nor lowercasing adds or removes digits): the costly squeeze runs on those few lines only.
     digits = list("0123456789")
     maybe = ~text.str.contains_any(digits) if not any(d in header_text for d in digits) else pl.lit(True)
     checked = raw.select(
         pl.col("line").cast(pl.Int64),
-        _odd=text.str.count_matches('"', literal=True) % 2 == 1,
-        _fields=fields,
+        _odd=quotes % 2 == 1,
+        _fields=seps + 1,
+        _simple=simple,
         _maybe=maybe,
-        _raw=pl.when(maybe).then(pl.col("_raw")),
+        _raw=pl.when(maybe | ~simple).then(pl.col("_raw")),
     ).collect()
-    some = checked.filter(pl.col("_maybe"))
     squeezed = text.str.to_lowercase().str.replace_all(squeeze, "")
-    some = some.select("line", _blank=squeezed.str.replace_all(sep, "", literal=True) == "", _header=squeezed == header_text)
-    checked = checked.drop("_raw", "_maybe").join(some, on="line", how="left", maintain_order="left")
-    checked = checked.with_columns(pl.col("_blank", "_header").fill_null(False))
+    some = checked.filter(pl.col("_maybe")).select(
+        "line", _blank=squeezed.str.replace_all(sep, "", literal=True) == "", _header=squeezed == header_text
+    )
+    quoted = checked.filter(~pl.col("_simple")).select(
+        "line", _quoted=text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1
+    )
+    keys = {"on": "line", "how": "left", "maintain_order": "left"}
+    checked = checked.drop("_raw", "_maybe").join(some, **keys).join(quoted, **keys)  # type: ignore[arg-type]
+    checked = checked.with_columns(pl.col("_blank", "_header").fill_null(False), _fields=pl.coalesce("_quoted", "_fields"))
     odd = checked.filter(pl.col("_odd"))["line"]
     if odd.len() % 2 == 1:  # each such line opens or closes a field spanning lines: the last one never closes
         return None, int(odd[-1])

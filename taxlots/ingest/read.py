@@ -111,15 +111,22 @@ def read_file(
         skip, error = _cell_checks(names, sn.header)
         lf = lf.with_columns(_skip=skip, _error=error)
     ctx = Context(file=path, header_line=sn.header_line, header=tuple(names), raw_header=sn.raw_header, tz=tz)
-    clean = lf.filter(pl.col("_skip").is_null() & pl.col("_error").is_null()).drop(
-        "_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)], strict=False
-    )
-    problems = lf.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).select(
-        ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))
-    )
     own_ledger = sn.importer.NAME == "generic" and all(c in names for c in PROVENANCE)
-    origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line")) if own_ledger else None
     try:
+        # Scanned once: an importer's plan reads its rows in several branches, and a lazy scan would be
+        # read (and the line checks joined) once per branch.
+        raw = lf.collect()
+        flagged = pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()
+        problems = raw.lazy().filter(flagged).select(ex.unified(error=pl.col("_error"), skip=pl.col("_skip")))
+        extras = ["_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]]
+        if raw["_skip"].null_count() == raw["_error"].null_count() == raw.height:  # nearly always: no copy of the rows
+            clean = raw.drop(extras, strict=False).lazy()
+        else:
+            clean = raw.lazy().filter(~flagged).drop(extras, strict=False)
+        del raw
+        origin = None
+        if own_ledger:
+            origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line"))
         normalized = sn.importer.normalize(clean, ctx)
         parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems, *([origin] if origin is not None else [])])
     except pl.exceptions.PolarsError as err:

@@ -87,7 +87,7 @@ def _judge(rows: pl.DataFrame) -> pl.DataFrame:
     """Fill ``error`` for clean rows that break a ledger rule. Messages are built only for those rows."""
     rules = _rules()
     broken = pl.col("skip").is_null() & pl.col("error").is_null() & pl.any_horizontal([c.fill_null(False) for c, _ in rules])
-    rows = rows.with_columns(_broken=broken)
+    rows = rows.lazy().with_columns(_broken=broken).collect()  # lazily: the repeated casts of a column are computed once
     suspect = rows.filter(pl.col("_broken"))
     if suspect.is_empty():
         return rows.drop("_broken")

@@ -10,7 +10,8 @@ from taxlots.model.ledger import LEDGER_COLUMNS
 def ledger_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """The ledger as the generic format's columns (strings) plus its provenance, in ``seq`` order."""
     stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
-    return frame.sort("seq").select(
+    ordered = frame if frame["seq"].is_sorted() else frame.sort("seq")  # a loaded ledger is already in seq order
+    return ordered.select(
         stamp.alias("timestamp"),
         *[pl.col(c) for c in LEDGER_COLUMNS if c not in ("timestamp", "note")],
         pl.col("note").fill_null(""),

@@ -1,0 +1,83 @@
+"""Fast paths in ingest give exactly what their general fallback gives, on inputs that exercise both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from taxlots.importers import IMPORTERS
+from taxlots.ingest.lines import _line_checks
+from taxlots.ingest.sniff import sniff
+
+_KRAKEN = '"txid","refid","time","type","subtype","aclass","asset","wallet","amount","fee","balance","amountusd"'
+
+
+def _general_field_counts(path: Path, header_line: int) -> list[int]:
+    """Fields per line as the general rule counts them: separators left after removing quoted segments."""
+    lines = path.read_text().splitlines()[header_line:]
+    counts = pl.Series(lines).str.replace_all(r'"[^"]*"', "").str.count_matches(",", literal=True) + 1
+    return counts.to_list()
+
+
+def test_literal_field_counts_agree_with_the_regex_on_quoted_unquoted_and_mixed_lines(tmp_path: Path) -> None:
+    rows = [
+        '"L1","T1","2024-01-01 00:00:00","trade","tradespot","currency","ZUSD","spot / main","-1.5","0.1","","-1.5"',
+        "L2,T2,2024-01-01 00:00:01,trade,tradespot,currency,XETH,spot / main,0.5,0,,1.5",
+        '"L3","T3","2024-01-01 00:00:02","trade","a,b","currency","XETH","spot / main","0.5","0","","1.5"',  # a comma inside quotes
+        '"L4","T4","2024-01-01 00:00:03","trade","","currency","XETH","spot / main","0.5","0",""',  # a field short
+        'L5,"T5","2024-01-01 00:00:04",trade,,currency,XETH,spot / main,0.5,0,,1.5',  # some fields quoted
+        '"L6","T6","2024-01-01 ""x""","trade","","currency","XETH","spot / main","0.5","0","","1.5"',  # an escaped quote
+        '"L7","T7","2024-01-01 00:00:06","trade","","currency","XETH","spot / main","0.5","0","","1.5","extra"',
+        '"L8",",","2024-01-01 00:00:07","trade","","currency","XETH","spot / main","0.5","0","","1.5"',  # a lone comma quoted
+    ]
+    path = tmp_path / "ledgers.csv"
+    path.write_text("\n".join([_KRAKEN, *rows]) + "\n")
+    sn, _ = sniff(str(path), IMPORTERS, name=str(path))
+    assert sn is not None
+    checks, unterminated = _line_checks(str(path), sn)
+    assert checks is not None and unterminated is None
+    errors = checks.collect()["_error"].to_list()
+    expected = [None if n == 12 else f"row has {n} fields, the header has 12" for n in _general_field_counts(path, sn.header_line)]
+    assert errors == expected
+    assert errors.count(None) == 6  # L4 is a field short, L7 one long; L3, L5, L6 and L8 take the regex
+
+
+_KRAKEN_SAMPLES = sorted(Path(__file__).parent.glob("importers/samples/kraken/ledgers_*.csv")) + [
+    Path(__file__).parents[1] / "samples" / "kraken_ledgers_2024.csv"
+]
+
+
+def _kraken_rows(paths: list[Path]) -> pl.DataFrame:
+    from taxlots import ingest
+
+    frames = [ingest.read_file(str(p), i)[0] for i, p in enumerate(paths)]
+    return pl.concat([f for f in frames if f is not None])
+
+
+def test_kraken_trades_read_from_adjacent_legs_equal_the_group_by_on_every_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    from taxlots.importers import kraken_ledgers
+
+    fast, pairs = _kraken_rows(_KRAKEN_SAMPLES), kraken_ledgers._pairs
+
+    def no_pairs(legs: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:  # every leg through the general group-by
+        return pairs(legs)[0].head(0), legs
+
+    monkeypatch.setattr(kraken_ledgers, "_pairs", no_pairs)
+    assert_frame_equal(fast, _kraken_rows(_KRAKEN_SAMPLES))
+    assert fast.filter(pl.col("type") == "trade").height > 5  # the samples have trades of both shapes
+
+
+def test_plain_decimal_strips_exactly_what_its_two_regexes_strip() -> None:
+    from taxlots.importers import _exprs as ex
+
+    cases = ["1.50", "100", "1.", "1.000", ".500", "0.0", ".0", "-0.00", "10.0", "1.50e10", "abc.00", "1.2x0", "1..", "1.00.00"]
+    cases += ["", ".", "0", "00", "1.05", "x.", "1.0 ", " 1.0", "1.0\n", "1.\u06600", None, "-.0", "+1.10", "1e5.00", "..0"]
+    s = pl.col("s").cast(pl.String)
+    regexes = s.str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", "")
+    out = pl.DataFrame({"s": cases}, schema={"s": pl.String}).select(a=regexes, b=ex.plain_decimal(pl.col("s")))
+    assert out["a"].to_list() == out["b"].to_list()
+    decimals = pl.Series(["1751.050000", "610.000", "-0.5", "12"]).str.to_decimal(scale=18)
+    assert pl.select(ex.plain_decimal(pl.lit(decimals))).to_series().to_list() == ["1751.05", "610", "-0.5", "12"]
