@@ -284,7 +284,7 @@ def save(wb: Workbook, path: Path, year: int, bodies: Mapping[str, Iterable[byte
                 fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
                 fixed.compress_type = zipfile.ZIP_DEFLATED
                 fixed.external_attr = 0o600 << 16
-                # Deflate's fastest level: a third of level 6's time on the big sheets, files ~20% larger.
+                # Deflate's fastest level: a third of level 6's time on the big sheets, files ~25% larger.
                 # ZipFile.open(info) ignores the archive's compresslevel (Python 3.13 names it compress_level).
                 fixed._compresslevel = 1  # type: ignore[attr-defined]
                 with src.open(info) as fin, out.open(fixed, "w", force_zip64=True) as fout:
