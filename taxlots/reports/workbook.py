@@ -4,7 +4,8 @@ Sheets: **Summary** (totals by term, box, asset and wallet, and income; three na
 by month, gain by asset, and cost basis held per wallet at each month end), **Disposals** (every lot slice
 with the file and line of its acquisition and of its disposal, its box and price source), **Open lots** at
 year end, **Income**, **Transfers** and **Problems**. Money is in exact cents (the gains rows), whatever
-rounding the forms use. Written in write-only mode (see ``xlsx``), so memory does not grow with the year.
+rounding the forms use. openpyxl writes the Summary and the sheets' setup; the tables' rows are built as XML in
+polars a chunk at a time (see ``xlsx``), so memory does not grow with the year.
 
 "Basis held" at a month end counts every lot acquired by then and not yet sold: the year-end open lots and
 the slices sold during the year, by the wallet that held them at the end (a lot moved between wallets
@@ -14,17 +15,17 @@ counts in the wallet it ended in).
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 
 from taxlots.reports import xlsx
-from taxlots.reports.form8949 import BOX_ORDER, SCHEDULE_D_LINE, Form8949, Rounding
+from taxlots.reports.form8949 import BOX_ORDER, SCHEDULE_D_LINE, Box, Form8949, Rounding
 from taxlots.reports.frames import Frames
 from taxlots.reports.xlsx import Sheet
 
@@ -52,16 +53,12 @@ DATE_COLUMNS = frozenset({"date_acquired", "date_sold", "date"})
 SAMPLE = 200  # rows looked at to size the columns
 
 
-def _cell(ws: Sheet, column: str, value: object) -> Any:
-    if value is None:
-        return None
-    if column in MONEY_COLUMNS:
-        return xlsx.money(ws, int(value))  # type: ignore[call-overload]
-    if column in DATE_COLUMNS:
-        return xlsx.day(ws, value)  # type: ignore[arg-type]
-    if isinstance(value, str):
-        return xlsx.text(ws, value)
-    return value
+def _kind(name: str, dtype: pl.DataType) -> xlsx.Kind:
+    if name in MONEY_COLUMNS:
+        return "money"
+    if name in DATE_COLUMNS:
+        return "date"
+    return "text" if dtype == pl.String else "number"
 
 
 def sheet_parts(title: str, rows: int, per_sheet: int) -> list[tuple[str, int, int]]:
@@ -73,14 +70,19 @@ def sheet_parts(title: str, rows: int, per_sheet: int) -> list[tuple[str, int, i
     return [(title if i == 0 else f"{title} ({i + 1})", i * per_sheet, min(per_sheet, rows - i * per_sheet)) for i in range(count)]
 
 
-def _table(wb: Workbook, title: str, frame: pl.DataFrame) -> None:
-    """``frame`` as it is: header, frozen, filtered, sized, typed cells; more sheets past Excel's row limit."""
+def _table(wb: Workbook, title: str, frame: pl.DataFrame) -> dict[str, Iterator[bytes]]:
+    """``frame`` as it is: header, frozen, filtered, sized, typed cells; more sheets past Excel's row limit.
+
+    Returns each sheet's data rows as XML for :func:`xlsx.save` to splice in (openpyxl writes the header).
+    """
     header = frame.columns
     widths = xlsx.widths_for(header, frame.head(SAMPLE).iter_rows())
+    kinds = [_kind(name, dtype) for name, dtype in frame.schema.items()]
+    bodies: dict[str, Iterator[bytes]] = {}
     for name, start, count in sheet_parts(title, frame.height, xlsx.MAX_ROWS - 1):
         ws = xlsx.table_sheet(wb, name, header, widths, count)
-        for row in frame.slice(start, count).iter_rows():
-            ws.append([_cell(ws, c, v) for c, v in zip(header, row, strict=True)])
+        bodies[name] = xlsx.rows_xml(ws, frame.slice(start, count), kinds)
+    return bodies
 
 
 def disposals(frames: Frames, form: Form8949) -> pl.DataFrame:
@@ -228,12 +230,12 @@ def write(path: Path, frames: Frames, form: Form8949) -> None:
     """Write ``taxlots-YYYY.xlsx``."""
     wb = xlsx.new_workbook(frames.year)
     _summary(wb, frames, form)
-    _table(wb, "Disposals", disposals(frames, form))
-    _table(wb, "Open lots", frames.open_lots)
-    _table(wb, "Income", frames.income)
-    _table(wb, "Transfers", frames.transfers)
-    _table(wb, "Problems", frames.problems)
-    xlsx.save(wb, path, frames.year)
+    bodies = _table(wb, "Disposals", disposals(frames, form))
+    bodies |= _table(wb, "Open lots", frames.open_lots)
+    bodies |= _table(wb, "Income", frames.income)
+    bodies |= _table(wb, "Transfers", frames.transfers)
+    bodies |= _table(wb, "Problems", frames.problems)
+    xlsx.save(wb, path, frames.year, bodies)
 
 
 FORM_HEADER = (
@@ -258,44 +260,46 @@ def write_form8949(path: Path, form: Form8949) -> None:
     boxes = [b for b in BOX_ORDER if b in form.totals()]
     if not boxes:
         xlsx.table_sheet(wb, "No sales", FORM_HEADER, [len(h) + 2 for h in FORM_HEADER], 0)
+    bodies: dict[str, Iterator[bytes]] = {}
     for box in boxes:
-        rows = form.detail.filter(pl.col("box") == str(box)).select(*"abcdefgh", "disposal_id", "lot_id", "wallet")
-        widths = xlsx.widths_for(FORM_HEADER, rows.head(SAMPLE).iter_rows())
-        parts = sheet_parts(f"Box {box}", rows.height, xlsx.MAX_ROWS - 3)  # room for the header and two total rows
-        totals: list[str] = []  # the sheets' total rows, for the box total on the last sheet
-        for number, (title, start, count) in enumerate(parts, start=1):
-            label = f"Totals, box {box} (Schedule D line {SCHEDULE_D_LINE[box]})"
-            if len(parts) > 1:
-                label = f"Totals of this sheet ({number} of {len(parts)}), box {box}"
-            ws = _box_sheet(wb, title, rows.slice(start, count), widths, whole, label)
-            totals.append(f"'{title}'!{{col}}{count + 2}")
+        bodies |= _box_sheets(wb, box, form.detail.filter(pl.col("box") == str(box)), whole)
+    xlsx.save(wb, path, form.options.year, bodies)
+
+
+def _box_sheets(wb: Workbook, box: Box, detail: pl.DataFrame, whole: bool) -> dict[str, Iterator[bytes]]:
+    """A box's sheets (more than one past Excel's row limit) and each one's rows as XML, ending in its
+    ``=SUM`` totals row; the last of several sheets also adds up the others' totals."""
+    rows = detail.select(*"abcdefgh", "disposal_id", "lot_id", "wallet")
+    widths = xlsx.widths_for(FORM_HEADER, rows.head(SAMPLE).iter_rows())
+    parts = sheet_parts(f"Box {box}", rows.height, xlsx.MAX_ROWS - 3)  # room for the header and two total rows
+    totals: list[str] = []  # the sheets' total rows, for the box total on the last sheet
+    bodies: dict[str, Iterator[bytes]] = {}
+    for number, (title, start, count) in enumerate(parts, start=1):
+        label = f"Totals, box {box} (Schedule D line {SCHEDULE_D_LINE[box]})"
         if len(parts) > 1:
-            sums = [xlsx.formula(ws, "=" + "+".join(t.format(col=col) for t in totals), whole) for col in "DEGH"]
+            label = f"Totals of this sheet ({number} of {len(parts)}), box {box}"
+        ws = xlsx.table_sheet(wb, title, FORM_HEADER, widths, count)
+        body = xlsx.rows_xml(ws, rows.slice(start, count), _form_kinds(whole))
+        tail = [_totals_row(ws, count + 2, label, {col: f"=SUM({col}2:{col}{count + 1})" for col in "DEGH"}, whole)]
+        totals.append(f"'{title}'!{{col}}{count + 2}")
+        if number == len(parts) > 1:
             label = f"Totals, box {box}, all {len(parts)} sheets (Schedule D line {SCHEDULE_D_LINE[box]})"
-            ws.append([xlsx.text(ws, label, bold=True), None, None, *sums[:2], None, *sums[2:]])
-    xlsx.save(wb, path, form.options.year)
+            tail.append(
+                _totals_row(ws, count + 3, label, {col: "=" + "+".join(t.format(col=col) for t in totals) for col in "DEGH"}, whole)
+            )
+        bodies[title] = itertools.chain(body, tail)
+    return bodies
 
 
-def _box_sheet(wb: Workbook, title: str, rows: pl.DataFrame, widths: list[int], whole: bool, label: str) -> Sheet:
-    """One sheet of a box: its rows in the form's columns, then their totals as ``=SUM`` formulas."""
-    ws = xlsx.table_sheet(wb, title, FORM_HEADER, widths, rows.height)
-    for a, b, c, d, e, f, g, h, disposal, lot, wallet in rows.iter_rows():
-        ws.append(
-            [
-                xlsx.text(ws, a),
-                b,
-                c,
-                xlsx.money(ws, d, whole),
-                xlsx.money(ws, e, whole),
-                f,
-                xlsx.money(ws, g, whole),
-                xlsx.money(ws, h, whole),
-                xlsx.text(ws, disposal),
-                xlsx.text(ws, lot),
-                xlsx.text(ws, wallet),
-            ]
-        )
-    last = rows.height + 1
-    sums = [xlsx.formula(ws, f"=SUM({col}2:{col}{last})", whole) for col in "DEGH"]
-    ws.append([xlsx.text(ws, label, bold=True), None, None, *sums[:2], None, *sums[2:]])
-    return ws
+def _form_kinds(whole: bool) -> list[xlsx.Kind]:
+    """How the form's columns are written: (a)-(c) and (f) text, (d), (e), (g), (h) money, then the ids."""
+    amount: xlsx.Kind = "whole" if whole else "money"
+    return ["text", "text", "text", amount, amount, "text", amount, amount, "text", "text", "text"]
+
+
+def _totals_row(ws: Sheet, number: int, label: str, sums: dict[str, str], whole: bool) -> bytes:
+    """A bold totals row: ``label`` in A and a formula in each of ``sums``' columns."""
+    total = xlsx.style(ws, xlsx.DOLLAR_FORMAT if whole else xlsx.MONEY_FORMAT, bold=True)
+    cells = [xlsx.text_cell(f"A{number}", label, xlsx.style(ws, bold=True))]
+    cells += [xlsx.formula_cell(f"{col}{number}", expression, total) for col, expression in sums.items()]
+    return xlsx.row_xml(number, cells)
