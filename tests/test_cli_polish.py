@@ -251,6 +251,21 @@ def test_quiet_run_prints_no_progress(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_and_verbose_work_before_or_after_the_command(tmp_path: Path, where: str) -> None:
+    ledger = str(write(tmp_path, LEDGER))
+    for flag, command in (("-q", "lots"), ("--quiet", "gains"), ("-q", "detect")):
+        args = [flag, command, ledger] if where == "before" else [command, ledger, flag]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == "", args  # no notes, summary or progress
+    args = ["-v", "gains", ledger] if where == "before" else ["gains", ledger, "-v"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"matching \d+ rows to lots: [\d.]+ s", result.stderr)  # -v: how long each step took
+    assert "Realized gains" in result.stderr
+
+
 def test_tables_fold_long_ids_rather_than_cut_them() -> None:
     console, buffer = _terminal()
     long_id = "row-" + "0123456789abcdef" * 4 + "-1"

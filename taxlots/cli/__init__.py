@@ -18,6 +18,7 @@ from taxlots.cli.commands.prices import prices_app
 from taxlots.cli.commands.project import check, init
 from taxlots.cli.commands.report import report
 from taxlots.cli.commands.transfers import transfers
+from taxlots.cli.options import QuietOpt, VerboseOpt, set_verbosity
 
 _option_type = typer.core.TyperOption.display_type_rich
 
@@ -64,13 +65,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True)] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Only errors and warnings on standard error: no notes, summaries or progress.")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also say how long each step took.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Exact, auditable US tax-lot reports from crypto exchange exports."""
-    render.verbosity = 0 if quiet else 2 if verbose else 1
+    render.verbosity = 1
+    set_verbosity(quiet, verbose)  # a command's own -q / -v (after its name) applies the same way
 
 
 app.command("detect")(detect)

@@ -267,7 +267,23 @@ def _with_params(func: Callable[..., Any], extra: list[inspect.Parameter], call:
     return call
 
 
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only errors and warnings on standard error: no notes, summaries or progress.")
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also say how long each step took.")]
+
+
+def set_verbosity(quiet: bool, verbose: bool) -> None:
+    """``-q``/``-v`` as given before the command (``taxlots -q gains``) or after it (``taxlots gains -q``)."""
+    if quiet:
+        render.verbosity = 0
+    elif verbose:
+        render.verbosity = 2
+
+
 _CONFIG = inspect.Parameter("config", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ConfigOpt)
+_QUIET = inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=QuietOpt)
+_VERBOSE = inspect.Parameter("verbose", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=VerboseOpt)
 _CTX = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)  # typer passes the click context
 
 
@@ -276,11 +292,12 @@ def project_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
+        set_verbosity(kwargs.pop("quiet"), kwargs.pop("verbose"))
         render.json_mode = bool(kwargs.get("json_out"))
         _apply(ctx, _load_project(kwargs.pop("config"), as_json=render.json_mode), kwargs)
         return func(*args, **kwargs)
 
-    return _with_params(func, [_CONFIG, _CTX], command)  # type: ignore[return-value]
+    return _with_params(func, [_CONFIG, _QUIET, _VERBOSE, _CTX], command)  # type: ignore[return-value]
 
 
 def run_options(func: F) -> F:
@@ -294,10 +311,11 @@ def run_options(func: F) -> F:
 
     def command(*args: Any, **kwargs: Any) -> Any:
         ctx = kwargs.pop("ctx")
+        set_verbosity(kwargs.pop("quiet"), kwargs.pop("verbose"))
         render.json_mode = bool(kwargs.get("json_out"))
         proj = _load_project(kwargs.pop("config"), as_json=render.json_mode)
         _apply(ctx, proj, kwargs)
         picked = {name: kwargs.pop(name) for name, _, _ in _SHARED}
         return func(*args, run_args=RunArgs(**picked, project=proj), **kwargs)
 
-    return _with_params(func, [*shared, _CONFIG, _CTX], command)  # type: ignore[return-value]
+    return _with_params(func, [*shared, _CONFIG, _QUIET, _VERBOSE, _CTX], command)  # type: ignore[return-value]
