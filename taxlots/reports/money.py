@@ -37,8 +37,9 @@ def cents_text(cents: pl.Expr) -> pl.Expr:
 
 
 def dollars_text(cents: pl.Expr) -> pl.Expr:
-    """``-1234`` style text for integer cents that are whole dollars."""
-    return (cents // 100).cast(pl.String)
+    """``-1234`` style text for integer cents that are whole dollars (:func:`plain_amount` with ``whole``)."""
+    sign = pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(sign, (cents.abs() // 100).cast(pl.String))
 
 
 def us_date(dates: pl.Series) -> pl.Series:

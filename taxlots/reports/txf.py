@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO
 
+import polars as pl
+
 from taxlots import __version__
-from taxlots.reports.form8949 import Box, Form8949, Rounding
-from taxlots.reports.money import plain_amount
+from taxlots.reports.form8949 import Box, Form8949, money_text
 
 REFNUM = {Box.A: 321, Box.B: 711, Box.C: 712, Box.D: 323, Box.E: 713, Box.F: 714}
 #: The box each digital-asset box imports as (TXF predates boxes G-L).
@@ -31,33 +32,45 @@ def refnum(box: Box) -> int:
     return REFNUM[TXF_BOX.get(box, box)]
 
 
-def _ascii(text: str) -> str:
-    return text.encode("ascii", "replace").decode("ascii").replace("\t", " ")
+def _td_lines(form: Form8949) -> pl.DataFrame:
+    """The lines of each ``TD`` record after ``TD`` itself, one column per line, one row per ``form.detail`` row."""
+    d = form.detail
+    amount = money_text(form.options.rounding)
+    refnums = {box: str(refnum(Box(box))) for box in d["box"].unique().to_list()}
+    ascii_a = pl.col("a").str.replace_all(r"[^\x00-\x7F]", "?").str.replace_all("\t", " ", literal=True)  # one ? per character
+    return d.select(
+        pl.concat_str(pl.lit("N"), pl.col("box").replace_strict(refnums, return_dtype=pl.String)).alias("refnum"),
+        pl.lit("C1").alias("copy"),
+        pl.lit("L1").alias("line"),
+        pl.concat_str(pl.lit("P"), ascii_a).alias("description"),
+        pl.concat_str(pl.lit("D"), pl.col("b")).alias("acquired"),
+        pl.concat_str(pl.lit("D"), pl.col("c")).alias("sold"),
+        pl.concat_str(pl.lit("$"), amount(pl.col("e") - pl.col("g"))).alias("cost"),  # format 4 has no adjustment: a code-E (g) is a cost
+        pl.concat_str(pl.lit("$"), amount(pl.col("d"))).alias("proceeds"),
+    )
+
+
+def _header(exported: date) -> list[str]:
+    return ["V042", f"Ataxlots {__version__}", f"D{exported:%m/%d/%Y}"]
 
 
 def records(form: Form8949, exported: date) -> Iterator[list[str]]:
     """The header record, then one record per row of ``form.detail`` (every row, the same rows as the CSV)."""
-    yield ["V042", f"Ataxlots {__version__}", f"D{exported:%m/%d/%Y}"]
-    whole = form.options.rounding is Rounding.DOLLARS
-    for box, a, b, c, d, e, g in form.detail.select("box", "a", "b", "c", "d", "e", "g").iter_rows():
-        yield [
-            "TD",
-            f"N{refnum(Box(box))}",
-            "C1",
-            "L1",
-            f"P{_ascii(a)}",
-            f"D{b}",
-            f"D{c}",
-            f"${plain_amount(e - g, whole)}",  # format 4 has no adjustment: a code-E (g) is a cost, so the gain is (h)
-            f"${plain_amount(d, whole)}",
-        ]
+    yield _header(exported)
+    for lines in _td_lines(form).iter_rows():
+        yield ["TD", *lines]
 
 
 def write(out: IO[str], form: Form8949, exported: date) -> None:
-    """Write the TXF file; ``exported`` is the header's export date (fixed by the caller for reproducibility)."""
-    for record in records(form, exported):
-        out.write("".join(f"{line}\r\n" for line in record))
-        out.write("^\r\n")
+    """Write the TXF file; ``exported`` is the header's export date (fixed by the caller for reproducibility).
+
+    The records of :func:`records`, joined in polars: one text for every row.
+    """
+    out.write("".join(f"{line}\r\n" for line in _header(exported)) + "^\r\n")
+    lines = _td_lines(form)
+    if lines.height:
+        record = pl.concat_str([pl.lit("TD"), *lines.columns], separator="\r\n") + pl.lit("\r\n^\r\n")
+        out.write(lines.select(record.str.join("")).item())
 
 
 def warning(form: Form8949) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from taxlots.reports import txf, yearly
-from taxlots.reports.form8949 import Box, Broker
+from taxlots.reports.form8949 import Box, Broker, Rounding
 from tests.reports._build import year_report
 from tests.reports.test_form8949 import FEE_ABOVE_PROCEEDS
 from tests.reports.test_schedule_d import BROKERS, SALES
@@ -91,3 +91,13 @@ def test_a_fee_above_the_proceeds_is_added_to_the_cost_so_no_amount_is_negative(
     form = year_report(FEE_ABOVE_PROCEEDS, 2025).form
     first = list(txf.records(form, date(2025, 12, 31)))[1]
     assert first[-2:] == ["$1.41", "$0.00"]  # cost 0.01 + the 1.40 excess fee, then proceeds 0: cost - proceeds = (h)
+
+
+def test_whole_dollar_records() -> None:
+    report = year_report(SALES, 2025, brokers=BROKERS, rounding=Rounding.DOLLARS)
+    out = io.StringIO(newline="")
+    txf.write(out, report.form, date(2025, 12, 31))
+    records = parse(out.getvalue())
+    # The first row of test_records_carry_cost_before_proceeds, in whole dollars: 100.00 -> 100, 150.25 -> 150.
+    assert records[1] == ["TD", "N711", "C1", "L1", "P1 BTC", "D06/01/2024", "D02/01/2025", "$100", "$150"]
+    assert records == [list(r) for r in txf.records(report.form, date(2025, 12, 31))]
