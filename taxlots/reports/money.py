@@ -61,5 +61,13 @@ def form_amount(cents: int, whole: bool = False) -> str:
     return f"({text})" if cents < 0 else text
 
 
+def form_amount_expr(cents: pl.Expr, whole: bool = False) -> pl.Expr:
+    """:func:`form_amount` for a whole column: ``1,234.05``, ``(1,234.05)`` when negative, ``0.00`` for zero."""
+    magnitude = cents.abs()
+    grouped = (magnitude // 100).cast(pl.String).str.reverse().str.replace_all(r"(\d{3})", "${1},").str.strip_chars_end(",").str.reverse()
+    text = grouped if whole else pl.concat_str(grouped, pl.lit("."), (magnitude % 100).cast(pl.String).str.zfill(2))
+    return pl.when(cents < 0).then(pl.concat_str(pl.lit("("), text, pl.lit(")"))).otherwise(text)
+
+
 def mdy(day: date | None) -> str:
     return day.strftime("%m/%d/%Y") if day else ""

@@ -15,10 +15,11 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 from fpdf import FPDF
 
 from taxlots.reports.form8949 import PART, Box, Form8949, Rounding
-from taxlots.reports.money import form_amount
+from taxlots.reports.money import form_amount, form_amount_expr
 
 LINES_PER_PAGE = 44
 SIZE = 8.0
@@ -50,20 +51,30 @@ def _row(a: str, b: str, c: str, f: str, money: Sequence[int], whole: bool) -> s
     return _line((a, b, c, form_amount(d, whole), form_amount(e, whole), f, form_amount(g, whole) if g else "", form_amount(h, whole)))
 
 
+def _lines(rows: pl.DataFrame, whole: bool) -> list[str]:
+    """:func:`_row` of every row with its whole description, built in polars (right for a one-line description)."""
+    money = {c: form_amount_expr(pl.col(c), whole) for c in "degh"}
+    g = pl.when(pl.col("g") == 0).then(pl.lit("")).otherwise(money["g"])  # a zero adjustment is left blank
+    cells = [pl.col("a"), pl.col("b"), pl.col("c"), money["d"], money["e"], pl.col("f"), g, money["h"]]
+    padded = [cell.str.pad_start(w) if right else cell.str.pad_end(w) for cell, w, right in zip(cells, WIDTHS, RIGHT, strict=True)]
+    return rows.select(pl.concat_str(padded, separator=" ").str.strip_chars_end()).to_series().to_list()
+
+
 def box_lines(form: Form8949, box: Box) -> Iterator[list[str]]:
     """The lines of each statement page of ``box``: rows, then the page total (and the box total at the end)."""
     whole = form.options.rounding is Rounding.DOLLARS
     rows = form.detail.filter(form.detail["box"] == str(box)).select(*"abcdefgh")
+    lines = _lines(rows, whole)
     page: list[str] = []
     page_sum = [0, 0, 0, 0]
     box_sum = [0, 0, 0, 0]
     budget = LINES_PER_PAGE - 2  # room for the page total and the box total
-    for a, b, c, d, e, f, g, h in rows.iter_rows():
+    for (a, b, c, d, e, f, g, h), line in zip(rows.iter_rows(), lines, strict=True):
         parts = wrap(a)
         if len(page) + len(parts) > budget:
             yield [*page, "", _row("Page total", "", "", "", page_sum, whole)]
             page, page_sum = [], [0, 0, 0, 0]
-        page.append(_row(parts[0], b, c, f, (d, e, g, h), whole))
+        page.append(line if parts[0] is a else _row(parts[0], b, c, f, (d, e, g, h), whole))  # a wrapped one: its first line
         page += [_line((extra, "", "", "", "", "", "", "")) for extra in parts[1:]]
         page_sum = [s + v for s, v in zip(page_sum, (d, e, g, h), strict=True)]
         box_sum = [s + v for s, v in zip(box_sum, (d, e, g, h), strict=True)]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
+import polars as pl
 from pypdf import PdfReader
 
 from taxlots.reports import statement
+from taxlots.reports.money import form_amount, form_amount_expr
+from taxlots.reports.statement import WIDTHS, _lines, _row, wrap
 from tests.reports._build import year_report
 from tests.reports.test_form8949 import _sales
 
@@ -36,10 +40,32 @@ def test_a_long_description_wraps_instead_of_being_cut() -> None:
 
 
 def test_wrap_fast_path_is_textwrap() -> None:
-    import textwrap
-
-    from taxlots.reports.statement import WIDTHS, wrap
-
     cases = ["0.1 BTC (Kraken)", " lead", "trail ", "a\tb", "x" * 44, "x" * 45, "", "nbsp\u00a0", "a\nb", "ü 0.5 ETH", "  ", "a  b"]
     for text in cases:
         assert wrap(text) == (textwrap.wrap(text, WIDTHS[0], break_long_words=True) or [""]), text
+
+
+def test_lines_built_in_polars_are_the_rows_python_writes() -> None:
+    cents = [0, 5, -5, 100, -100, 123456789, -123456789, 99999999999, 250, -250]
+    got = pl.DataFrame({"c": cents}).select(form_amount_expr(pl.col("c")).alias("c"))["c"].to_list()
+    assert got == [form_amount(c) for c in cents]
+    assert got[5:7] == ["1,234,567.89", "(1,234,567.89)"]  # by hand
+    whole = [c * 100 for c in (0, 1, -1, 1234, -1234567)]
+    assert pl.DataFrame({"c": whole}).select(form_amount_expr(pl.col("c"), whole=True).alias("c"))["c"].to_list() == [
+        "0", "1", "(1)", "1,234", "(1,234,567)",
+    ]  # fmt: skip
+    rows = pl.DataFrame(
+        {
+            "a": ["0.5 BTC", "ü 1 ETH", "x" * 44],
+            "b": ["01/02/2024", "VARIOUS", ""],
+            "c": ["03/04/2024", "03/04/2024", "12/31/2024"],
+            "d": [123456, 0, 99999999],
+            "e": [100, 5, 1],
+            "f": ["", "E", "M"],
+            "g": [0, -140, 0],
+            "h": [123356, -145, 99999998],
+        }
+    )
+    for whole_dollars in (False, True):
+        want = [_row(a, b, c, f, (d, e, g, h), whole_dollars) for a, b, c, d, e, f, g, h in rows.iter_rows()]
+        assert _lines(rows, whole_dollars) == want
