@@ -122,7 +122,8 @@ def read_file(
         if raw["_skip"].null_count() == raw["_error"].null_count() == raw.height:  # nearly always: no copy of the rows
             clean = raw.drop(extras, strict=False).lazy()
         else:
-            clean = raw.lazy().filter(~flagged).drop(extras, strict=False)
+            # filtered eagerly: polars 2.1's streaming engine can panic on an importer's plan over a lazy filter
+            clean = raw.filter(~flagged).drop(extras, strict=False).lazy()
         del raw
         origin = None
         if own_ledger:
