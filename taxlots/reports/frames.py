@@ -16,15 +16,14 @@ import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 
 import polars as pl
 
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.lots import Disposal, Income, Lot, MatchResult
-from taxlots.model.money import CENT, ZERO, cents, decimal_context, plain
-from taxlots.reports.money import to_cents
+from taxlots.model.money import ZERO, decimal_context, plain
+from taxlots.reports.money import round_cents
 
 MISSING_LOT = "MISSING"  # the lot of a slice no lot covered (a shortfall)
 
@@ -49,17 +48,27 @@ SLICE_SCHEMA: dict[str, pl.DataType] = {
 _DISPOSAL_COLUMNS = ("disposal_id", "wallet", "asset", "date_sold", "price_source", "identification", "sold_file", "sold_line")
 
 
-def _cents(value: Decimal) -> int:
-    """``value`` rounded to cents, half up (``money.cents``), as an integer number of cents."""
-    return int(value.quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
+def split_cents(d: Disposal) -> tuple[list[int], list[int]]:
+    """The cents of each slice of ``d``: its proceeds split in proportion to quantity, and its basis.
+
+    Every slice but the last is rounded to cents (half up); the last takes the rest of the rounded total, so a
+    disposal's rows add up to its rounded proceeds and basis. Call inside ``decimal_context``.
+    """
+    parts = d.slices
+    if len(parts) == 1:  # nearly always: nothing to split
+        return [round_cents(d.proceeds)], [round_cents(parts[0].basis)]
+    total, whole = d.proceeds, d.quantity
+    proceeds = [round_cents(total * part.quantity / whole) for part in parts[:-1]]
+    basis = [round_cents(part.basis) for part in parts[:-1]]
+    proceeds.append(round_cents(total) - sum(proceeds))
+    basis.append(round_cents(sum((part.basis for part in parts), ZERO)) - sum(basis))
+    return proceeds, basis
 
 
 def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every lot slice of the disposals sold in ``year`` (all years when None), money in cents.
 
-    Each disposal's proceeds are split over its slices in proportion to quantity and its basis is the sum
-    of theirs; every slice but the last is rounded to cents (half up) and the last takes the rest of the
-    rounded total, so a disposal's rows add up to its rounded totals (``reports.gains``' rule).
+    Money is split and rounded by :func:`split_cents`, so a disposal's rows add up to its rounded totals.
 
     Args:
         disposals: the engine's disposals, in event order.
@@ -91,17 +100,9 @@ def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame
                     quantity.append(plain(part.quantity))
                     acquired.append(part.acquired_date)
                     long_term.append(part.long_term)
-                if len(parts) == 1:
-                    proceeds.append(_cents(d.proceeds))
-                    basis.append(_cents(parts[0].basis))
-                    continue
-                total, whole = d.proceeds, d.quantity
-                p = [_cents(total * part.quantity / whole) for part in parts[:-1]]
-                b = [_cents(part.basis) for part in parts[:-1]]
+                p, b = split_cents(d)
                 proceeds += p
-                proceeds.append(_cents(total) - sum(p))
                 basis += b
-                basis.append(_cents(sum((part.basis for part in parts), ZERO)) - sum(b))
     finally:
         if paused:
             gc.enable()
@@ -145,7 +146,7 @@ def open_lots(lots: Iterable[Lot]) -> pl.DataFrame:
                     lot.wallet,
                     plain(lot.quantity),
                     lot.acquired_date,
-                    to_cents(cents(lot.basis)),
+                    round_cents(lot.basis),
                     lot.source.file,
                     lot.source.line,
                 )
@@ -169,7 +170,7 @@ def income(items: Iterable[Income], year: int | None) -> pl.DataFrame:
     with decimal_context():
         for i in items:
             if year is None or i.received_date.year == year:
-                value = to_cents(cents(i.usd_value))
+                value = round_cents(i.usd_value)
                 rows.append(
                     (
                         i.id,

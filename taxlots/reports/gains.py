@@ -19,7 +19,7 @@ import polars as pl
 
 from taxlots.model.lots import Disposal, Income
 from taxlots.model.money import ZERO, cents, decimal_context, plain
-from taxlots.reports.frames import MISSING_LOT
+from taxlots.reports.frames import MISSING_LOT, split_cents
 from taxlots.reports.frames import slices as slice_frame
 from taxlots.reports.money import cents_text, plain_amount, to_cents
 
@@ -70,12 +70,6 @@ class GainRow(NamedTuple):
         return (*self.cells(), self.price_source or "export", self.identification)
 
 
-def _split(total: Decimal, parts: list[Decimal]) -> list[Decimal]:
-    """Round each part to cents; the last takes the remainder so the parts add up to ``cents(total)``."""
-    rounded = [cents(p) for p in parts[:-1]]
-    return [*rounded, cents(total) - sum(rounded, ZERO)]
-
-
 def disposal_rows(d: Disposal) -> list[GainRow]:
     """The rows of one disposal."""
     with decimal_context():
@@ -83,8 +77,7 @@ def disposal_rows(d: Disposal) -> list[GainRow]:
 
 
 def _rows(d: Disposal) -> list[GainRow]:
-    proceeds = _split(d.proceeds, [d.proceeds * s.quantity / d.quantity for s in d.slices])
-    basis = _split(d.basis, [s.basis for s in d.slices])
+    proceeds, basis = ([_dollars(c) for c in column] for column in split_cents(d))
     return [
         GainRow(
             d.id,
@@ -155,9 +148,13 @@ def summary(slices: pl.DataFrame, income: Iterable[Income], year: int | None = N
     )
     ids = slices["disposal_id"]
     disposals = int((ids != ids.shift(1)).fill_null(True).sum())  # a disposal's rows come together
+    return Summary(short=short, long=long, income=_earned(income, year), disposals=disposals, rows=slices.height)
+
+
+def _earned(income: Iterable[Income], year: int | None) -> Decimal:
+    """The USD income received in ``year`` (or in all years), in cents."""
     with decimal_context():
-        earned = cents(sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO))
-    return Summary(short=short, long=long, income=earned, disposals=disposals, rows=slices.height)
+        return cents(sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO))
 
 
 def _dollars(cents_: int) -> Decimal:
@@ -241,10 +238,8 @@ class Tally:
 
     def summary(self, income: Iterable[Income], year: int | None = None) -> Summary:
         """The totals so far, with the USD income received in ``year`` (or in all years)."""
-        with decimal_context():
-            earned = cents(sum((i.usd_value for i in income if year is None or i.received_date.year == year), ZERO))
         short, long = (Totals(proceeds=p, cost_basis=b, gain=g) for p, b, g in (self.sums[False], self.sums[True]))
-        return Summary(short=short, long=long, income=earned, disposals=self.disposals, rows=self.rows)
+        return Summary(short=short, long=long, income=_earned(income, year), disposals=self.disposals, rows=self.rows)
 
 
 def summarize(rows: Iterable[GainRow], income: Iterable[Income], year: int | None = None) -> Summary:

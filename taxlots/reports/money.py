@@ -7,14 +7,21 @@ Every amount in the reports is an integer number of cents. Whole-dollar rounding
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
+
+from taxlots.model.money import CENT
 
 
 def to_cents(value: Decimal) -> int:
     """An amount already on whole cents as an integer number of cents (exact)."""
     return int(value.scaleb(2))
+
+
+def round_cents(value: Decimal) -> int:
+    """``value`` rounded to cents, half up (``model.money.cents``), as an integer number of cents."""
+    return int(value.quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
 
 
 def dollars_half_up(cents: pl.Expr) -> pl.Expr:
