@@ -19,7 +19,7 @@ import polars as pl
 
 from taxlots import allocation, ingest, lotfile, openinglots, pairing
 from taxlots.ingest import Ledger
-from taxlots.lots.engine import Config, NetworkFee, match
+from taxlots.lots.engine import Config, NetworkFee, match_rows
 from taxlots.lots.methods import Method, StandingOrder
 from taxlots.lots.pool import Scope
 from taxlots.lots.transition import PER_WALLET_FROM, Assignment
@@ -134,7 +134,7 @@ def run(paths: Sequence[str], *, zone: tzinfo, options: Options | None = None, p
         standing_orders=opts.standing_orders,
     )
     with say.step(f"matching {frame.height:,} rows to lots"):
-        result = match(ingest.to_rows(frame), config)
+        result = match_rows(*ingest.engine_rows(frame, zone), config)
     diagnostics += _engine_problems(result, prices, opts.allow_shortfalls)
     diagnostics += _scope_warning(result, opts.scope)
     diagnostics.sort(key=sort_key)
@@ -213,14 +213,15 @@ def _scope_warning(result: MatchResult, scope: Scope) -> list[Diagnostic]:
     """Universal pools for sales after 2024 contradict Treas. Reg. 1.1012-1(j): say so once."""
     if scope is not Scope.UNIVERSAL:
         return []
-    late = [d for d in result.disposals if d.sold_date >= PER_WALLET_FROM]
+    first = PER_WALLET_FROM.toordinal()
+    late = sum(day >= first for day in result.columns.day)
     if not late:
         return []
     return [
         Diagnostic(
             code=Code.BAD_OPTION,
             severity=Severity.WARNING,
-            message=f"{len(late)} disposal(s) from 2025 on were matched with universal pools; from 2025-01-01 US rules "
+            message=f"{late} disposal(s) from 2025 on were matched with universal pools; from 2025-01-01 US rules "
             "(Treas. Reg. 1.1012-1(j)) identify units per wallet or account",
             hint="use --scope per-wallet-from-2025 (or per-wallet)",
         )

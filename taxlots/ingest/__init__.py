@@ -9,12 +9,13 @@ Across files: rows that carry an exchange id are kept once per id (the importer 
 ``PRIORITY`` wins, e.g. Kraken ledgers over Kraken trades); rows without one are deduplicated as a multiset
 (per distinct row, the largest count seen in any one file is kept, because two identical fills in the same
 second are legitimate). Rows are then ordered by timestamp, input file order and line, and numbered
-(``seq``). :func:`to_rows` is the one bridge from this frame to the engine's ``LedgerRow`` values.
+(``seq``). :func:`engine_rows` is the one bridge from this frame to the engine (its integer rows);
+:func:`to_rows` gives ``LedgerRow`` values, with ``Decimal`` amounts, to library callers.
 
 The modules, in the order data flows through them: :mod:`.sniff` (header and importer), :mod:`.read`
 (scan and normalize one file), :mod:`.lines` (line checks on the raw text), :mod:`.rules` (the ledger's
 rules, rows covered by an authoritative export), :mod:`.dedupe` (content ids, one row per id),
-:mod:`.reports` (per-file reports and row diagnostics), :mod:`.convert` (frame to ``LedgerRow``) and
+:mod:`.reports` (per-file reports and row diagnostics), :mod:`.convert` (frame to engine rows) and
 :mod:`.write` (the ledger file). :func:`load` here runs them in that order.
 """
 
@@ -32,7 +33,7 @@ import polars as pl
 from taxlots import inputs
 from taxlots.importers import IMPORTERS
 from taxlots.importers.base import UNIFIED_SCHEMA
-from taxlots.ingest.convert import to_rows
+from taxlots.ingest.convert import engine_rows, to_rows
 from taxlots.ingest.dedupe import _dedupe, content_ids
 from taxlots.ingest.read import OWN_LEDGER_PRIORITY, PROVENANCE, FileReport, read_file
 from taxlots.ingest.reports import _fill_reports, _future, _row_diagnostics
@@ -44,7 +45,7 @@ from taxlots.model.ledger import Kind, LedgerRow
 
 __all__ = [
     "EARLIEST", "LATEST", "OWN_LEDGER_PRIORITY", "PROVENANCE", "SNIFF_LINES", "FileReport", "Ledger", "Sniffed", "content_ids",
-    "ledger_frame", "load", "read_file", "sniff", "to_rows", "write_ledger",
+    "engine_rows", "ledger_frame", "load", "read_file", "sniff", "to_rows", "write_ledger",
 ]  # fmt: skip
 
 

@@ -1,14 +1,22 @@
-"""Step 7, conversion: the one bridge from the ledger frame to the engine's ``LedgerRow`` values."""
+"""Step 7, conversion: the one bridge from the ledger frame to the engine.
+
+:func:`engine_rows` gives the engine's integer rows (``lots.rows.Row``); :func:`to_rows` gives ``LedgerRow``
+values, with ``Decimal`` amounts, for library callers and tests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, timedelta, tzinfo
 from decimal import Decimal
 from sys import intern
 from typing import Any
 
 import polars as pl
 
+from taxlots.lots import rows
+from taxlots.lots.holding import tax_date
+from taxlots.model import grains
 from taxlots.model.ledger import Kind, LedgerRow
 from taxlots.model.source import SourceRef
 
@@ -69,3 +77,118 @@ def to_rows(frame: pl.DataFrame, batch: int = 8192) -> Iterator[LedgerRow]:
             _shared(col("price_source"), ""),
             _shared(col("fee_source"), ""),
         )
+
+
+#: A number string polars parses exactly into ``Decimal(38, 18)``: at most 20 digits before the point and 18 after.
+_EXACT = r"^\d{1,20}(\.\d{0,18})?$"
+_DAY_US = 86_400_000_000
+_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()
+_BUCKET_US = 15 * 60 * 1_000_000  # zones change their offset on quarter hours
+
+
+class FrameSources:
+    """The sources of a ledger frame's rows by position (``file``, ``line``, ``importer``), built when asked."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame.select("file", "line", "importer")
+        self._lists: tuple[list[str], list[int], list[str]] | None = None
+
+    def __getitem__(self, row: int, /) -> SourceRef:
+        if self._lists is None:
+            self._lists = (_shared(self.frame["file"].to_list()), self.frame["line"].to_list(), _shared(self.frame["importer"].to_list()))
+        files, lines, importers = self._lists
+        return SourceRef(files[row], lines[row], importers[row])
+
+
+def _grains(frame: pl.DataFrame, column: str) -> list[int | None]:
+    """A number column as grains: polars' exact parse where it applies, ``grains.of_text`` for the rest."""
+    text = pl.col(column)
+    parsed = frame.select(pl.when(text.str.contains(_EXACT)).then(text.cast(pl.Decimal(38, 18), strict=False).to_physical()))
+    values: list[int | None] = parsed.to_series().to_list()
+    odd = frame.select(pl.arg_where(text.is_not_null() & parsed.to_series().is_null())).to_series().to_list()
+    for i in odd:  # an exponent, a sign, more digits: exact in Python, or an error naming the row
+        try:
+            values[i] = grains.of_text(frame[column][i])
+        except grains.TooPrecise as exc:
+            raise ValueError(f"{frame['file'][i]}:{frame['line'][i]}: {column} {exc}; taxlots keeps amounts to 1e-18") from None
+    return values
+
+
+def _days(moments: pl.Series, zone: tzinfo) -> list[int | None]:
+    """The tax day (proleptic ordinal) of each moment (µs since the epoch) in ``zone``.
+
+    The zone's UTC offset is looked up once per quarter hour that has rows (offsets change on quarter hours);
+    a quarter hour whose two ends differ in offset is computed row by row.
+    """
+    if zone is UTC or getattr(zone, "key", None) == "UTC":
+        return (moments // _DAY_US + _ORDINAL_1970).to_list()
+    values = moments.to_list()
+    offsets: dict[int, int | None] = {}
+    out: list[int | None] = []
+    for us in values:
+        if us is None:
+            out.append(None)
+            continue
+        bucket = us - us % _BUCKET_US
+        if bucket in offsets:
+            offset = offsets[bucket]
+        else:
+            start, end = rows.moment_of(bucket), rows.moment_of(bucket + _BUCKET_US - 1)
+            first, last = start.astimezone(zone).utcoffset(), end.astimezone(zone).utcoffset()
+            offset = offsets[bucket] = first // timedelta(microseconds=1) if first == last and first is not None else None
+        if offset is None:
+            out.append(tax_date(rows.moment_of(us), zone).toordinal())
+        else:
+            out.append((us + offset) // _DAY_US + _ORDINAL_1970)
+    return out
+
+
+def engine_rows(frame: pl.DataFrame, zone: tzinfo, batch: int = 8192) -> tuple[Iterator[rows.Row], FrameSources]:
+    """The frame's rows as the engine's integer rows (in frame order, ``batch`` at a time), and their sources.
+
+    A row's position in ``frame`` is its ``i``; numbers become grains, times microseconds, tax days ordinals,
+    each a whole column at a time; repeated strings are shared through one interned object.
+    """
+    missing = [
+        pl.lit(None, pl.Datetime("us", "UTC") if c == "acquired_at" else pl.String).alias(c) for c in _DECIDED if c not in frame.columns
+    ]
+    frame = frame.with_columns(missing)
+    return _batches(frame, zone, batch), FrameSources(frame)
+
+
+def _batches(frame: pl.DataFrame, zone: tzinfo, batch: int) -> Iterator[rows.Row]:
+    offset = 0
+    for part in frame.iter_slices(batch):
+
+        def col(name: str, part: pl.DataFrame = part) -> list[Any]:
+            return part.get_column(name).to_list()
+
+        moments = part.get_column("timestamp").dt.epoch("us")
+        acquired = part.get_column("acquired_at").dt.epoch("us")
+        yield from map(
+            rows.Row,
+            col("seq"),
+            range(offset, offset + part.height),
+            moments.to_list(),
+            _days(moments, zone),
+            _shared(col("wallet")),
+            [_KINDS[k] for k in col("type")],
+            col("id"),
+            _shared(col("sent_asset")),
+            _grains(part, "sent_qty"),
+            _shared(col("received_asset")),
+            _grains(part, "received_qty"),
+            _shared(col("fee_asset")),
+            _grains(part, "fee_qty"),
+            _grains(part, "usd_value"),
+            _shared(col("to_wallet")),
+            _grains(part, "fee_usd"),
+            acquired.to_list(),
+            _days(acquired, zone),
+            _grains(part, "gift_fmv"),
+            _shared(col("price_source"), ""),
+            _shared(col("fee_source"), ""),
+            [v or "" for v in col("disposition")],
+            [v or "" for v in col("note")],
+        )
+        offset += part.height

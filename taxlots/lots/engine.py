@@ -20,11 +20,15 @@ How each kind of row is booked (``V`` is the row's USD value: the USD side of a 
   acquisition time (``acquired_at``: a gift received keeps the donor's date, a declared purchase its date),
   and a gift its fair market value at receipt (``gift_fmv``): see :meth:`_Run.gift_basis`.
 
-Computed shares of money (a lot's basis split, a fee priced from its row) are kept on a grain of 1e-18 USD
-(``money.share``), so a lot's parts add back to the whole exactly and sums never lose a digit.
+Every quantity and amount is an exact integer count of 1e-18 grains (:mod:`taxlots.model.grains`); computed
+shares (a lot's basis split, a fee priced from its row) are rounded half even to a grain, so a lot's parts add
+back to the whole exactly and sums never lose a digit. The engine reads :class:`~taxlots.lots.rows.Row` values
+(integers, a row's provenance its position) and writes disposals as columns (``DisposalColumns``).
 
-Lots live in pools (per asset, or per asset and wallet). A pool is a heap ordered by the method's key, plus
-an index by lot id for specific identification; exhausted lots leave the heap lazily. Taking from a pool is
+Lots live in pools (per asset, or per asset and wallet). Under FIFO and LIFO a pool is a deque in acquisition
+order as long as lots arrive in that order (taken from its front or its back); a lot that arrives out of order
+(a transfer brings an older one) turns it into a heap ordered by the method's key, as HIFO pools always are.
+Each pool has an index by lot id for specific identification; exhausted lots leave lazily. Taking from a pool is
 the greedy loop: take whole lots in key order, and split the last one, its basis in proportion to quantity
 (the remaining basis is what is left, so the parts always add back to the whole). Nothing is rounded to cents here.
 
@@ -34,30 +38,31 @@ units with no basis (``missing_basis``); both add an error, so one run reports e
 
 from __future__ import annotations
 
-import functools
 import gc
 import heapq
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import Decimal
+from datetime import UTC, date, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from taxlots.lots import transition
-from taxlots.lots.holding import is_long, long_term_from, tax_date
+from taxlots.lots.holding import long_term_from
 from taxlots.lots.methods import LotKey, Method, StandingOrder, governing, sort_key
 from taxlots.lots.pool import Scope, pool_key
+from taxlots.lots.rows import Row, TaxDays, from_ledger, micros, moment_of
+from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
+from taxlots.model.grains import share
 from taxlots.model.ledger import CASH, Kind, LedgerRow
-from taxlots.model.lots import Disposal, Income, Lot, LotSlice, MatchResult, Removal, Selection
-from taxlots.model.money import ZERO, decimal_context, plain, share
+from taxlots.model.lots import DisposalColumns, Income, Lot, LotSlice, MatchResult, Removal, Selection, Sources
+from taxlots.model.money import decimal_context
 from taxlots.model.source import SourceRef
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_long_from = functools.lru_cache(maxsize=8192)(long_term_from)  # a pure function of a date: lots share days
 #: How to give a price to a row that came from an exchange export, until prices can be looked up.
 _FROM_EXPORT = "; for an exchange export, write the ledger with 'taxlots import' and fill it there"
-_MICROSECOND = timedelta(microseconds=1)
+_plain = grains.plain
 
 
 class NetworkFee(StrEnum):
@@ -84,45 +89,15 @@ class Config:
     standing_orders: tuple[StandingOrder, ...] = ()  # with them, a sale no order covers falls back to FIFO
 
 
-class _Lot:
-    """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``)."""
+_long_from_cache: dict[int, int] = {}
 
-    __slots__ = (
-        "id",
-        "asset",
-        "wallet",
-        "quantity",
-        "basis",
-        "acquired_at",
-        "acquired_us",
-        "acquired_date",
-        "long_from",
-        "seq",
-        "key",
-        "source",
-        "gift",
-    )
 
-    def __init__(
-        self,
-        id: str,
-        asset: str,
-        wallet: str,
-        quantity: Decimal,
-        basis: Decimal,
-        acquired_at: datetime,
-        acquired_us: int,
-        acquired_date: date,
-        seq: int,
-        key: LotKey,
-        source: SourceRef,
-        gift: _Gift | None = None,
-    ) -> None:
-        self.id, self.asset, self.wallet = id, asset, wallet
-        self.quantity, self.basis = quantity, basis
-        self.acquired_at, self.acquired_us, self.acquired_date = acquired_at, acquired_us, acquired_date
-        self.seq, self.key, self.source, self.gift = seq, key, source, gift
-        self.long_from = _long_from(acquired_date)  # the first sale date on which these units are long-term
+def _long_from(day: int) -> int:
+    """The first sale day (ordinal) on which units acquired on ``day`` are long-term (``holding.long_term_from``)."""
+    first = _long_from_cache.get(day)
+    if first is None:
+        first = _long_from_cache[day] = long_term_from(date.fromordinal(day)).toordinal()
+    return first
 
 
 class _Gift:
@@ -130,53 +105,106 @@ class _Gift:
 
     __slots__ = ("fmv", "quantity", "received")
 
-    def __init__(self, fmv: Decimal, quantity: Decimal, received: date) -> None:
+    def __init__(self, fmv: int, quantity: int, received: int) -> None:
         self.fmv, self.quantity, self.received = fmv, quantity, received
 
 
-_Piece = tuple[_Lot, Decimal, Decimal]  # the lot a piece came from, its quantity, its basis
+class _Lot:
+    """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``).
+
+    ``origin`` is where it came from: the position of the row that opened it, or an opening lot's own source.
+    """
+
+    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "moment", "day", "long_from", "seq", "origin", "gift")
+
+    def __init__(
+        self,
+        id: str,
+        asset: str,
+        wallet: str,
+        quantity: int,
+        basis: int,
+        moment: int,
+        day: int,
+        seq: int,
+        origin: int | SourceRef,
+        gift: _Gift | None,
+    ) -> None:
+        self.id, self.asset, self.wallet = id, asset, wallet
+        self.quantity, self.basis = quantity, basis
+        self.moment, self.day, self.seq, self.origin, self.gift = moment, day, seq, origin, gift
+        self.long_from = _long_from(day)
+
+
+_Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
+#: A slice as the run collects it: lot id (None: a shortfall), quantity, basis, acquired day, long-term.
+_Slice = tuple[str | None, int, int, int, bool]
+
+
+def _key(method: Method, lot: _Lot) -> LotKey:
+    return sort_key(method, lot.moment, lot.seq, lot.basis, lot.quantity)
 
 
 class _Pool:
-    """The open lots of one asset (in one wallet, under the per-wallet scope)."""
+    """The open lots of one asset (in one wallet, under the per-wallet scope).
 
-    __slots__ = ("heap", "by_id", "total", "pushed", "method")
+    ``line`` holds the lots in acquisition order (``moment``, then ``seq``) while they arrive in it: FIFO takes
+    from its front, LIFO from its back. ``heap`` replaces it (None until then) once a lot arrives out of order,
+    and always under HIFO: ``(key, n, lot)`` with the method's key, ``n`` breaking ties of an emptied lot and
+    its successor.
+    """
+
+    __slots__ = ("line", "heap", "by_id", "total", "pushed", "method")
 
     def __init__(self, method: Method) -> None:
-        self.heap: list[tuple[LotKey, int, _Lot]] = []  # the int breaks ties between an emptied lot and its successor
+        self.line: deque[_Lot] = deque()
+        self.heap: list[tuple[LotKey, int, _Lot]] | None = [] if method is Method.HIFO else None
         self.pushed = 0
         self.by_id: dict[str, _Lot] = {}
-        self.total = ZERO
-        self.method = method  # the order the heap is in
+        self.total = 0
+        self.method = method  # the order the lots are in
 
     def reorder(self, method: Method) -> None:
-        """Put the heap in ``method``'s order (a standing order changed the method of this pool's sales)."""
-        lots = [lot for lot in self.by_id.values() if lot.quantity > 0]
-        for lot in lots:
-            lot.key = sort_key(method, lot.acquired_us, lot.seq, lot.basis, lot.quantity)
-        self.heap = [(lot.key, i, lot) for i, lot in enumerate(lots)]
-        heapq.heapify(self.heap)
-        self.pushed = len(lots)
+        """Put the lots in ``method``'s order (a standing order changed the method of this pool's sales)."""
+        lots = sorted((lot for lot in self.by_id.values() if lot.quantity > 0), key=lambda lot: (lot.moment, lot.seq))
         self.by_id = {lot.id: lot for lot in lots}
         self.method = method
+        self.line = deque(lots)
+        self.heap = None
+        self.pushed = 0
+        if method is Method.HIFO:
+            self._to_heap()
+
+    def _to_heap(self) -> None:
+        self.heap = [(_key(self.method, lot), n, lot) for n, lot in enumerate(self.line)]
+        heapq.heapify(self.heap)
+        self.pushed = len(self.heap)
+        self.line = deque()
 
     def add(self, lot: _Lot) -> None:
         """Add a lot (see :meth:`_Run.add_lot`, which first merges it with a part of it already here)."""
         self.total += lot.quantity
         self.by_id[lot.id] = lot
+        if self.heap is None:
+            line = self.line
+            if not line or (lot.moment, lot.seq) >= (line[-1].moment, line[-1].seq):
+                line.append(lot)
+                return
+            self._to_heap()
+            assert self.heap is not None
         self.pushed += 1
-        heapq.heappush(self.heap, (lot.key, self.pushed, lot))
+        heapq.heappush(self.heap, (_key(self.method, lot), self.pushed, lot))
 
     def discard(self, lot: _Lot) -> None:
-        """Empty ``lot`` (it leaves the heap lazily); its units are about to come back merged into a new lot."""
+        """Empty ``lot`` (it leaves lazily); its units are about to come back merged into a new lot."""
         self.total -= lot.quantity
-        lot.quantity, lot.basis = ZERO, ZERO
+        lot.quantity, lot.basis = 0, 0
 
-    def take_from(self, lot: _Lot, quantity: Decimal) -> _Piece:
+    def take_from(self, lot: _Lot, quantity: int) -> _Piece:
         """Take ``quantity`` (at most what it holds) out of ``lot``; basis in proportion."""
         if quantity >= lot.quantity:
             piece = (lot, lot.quantity, lot.basis)
-            lot.quantity, lot.basis = ZERO, ZERO
+            lot.quantity, lot.basis = 0, 0
         else:
             basis = share(lot.basis, quantity, lot.quantity)
             piece = (lot, quantity, basis)
@@ -185,24 +213,45 @@ class _Pool:
         self.total -= piece[1]
         return piece
 
-    def take(self, quantity: Decimal) -> tuple[list[_Piece], Decimal]:
-        """Greedy: whole lots in key order, splitting the last. Returns the pieces and the shortfall.
-
-        :meth:`take_from` inlined: this loop runs once per lot a disposal touches.
-        """
-        pieces: list[_Piece] = []
-        heap = self.heap
-        while quantity > 0 and heap:
-            lot = heap[0][2]
-            held = lot.quantity
-            if held == 0:
+    def _first(self) -> _Lot | None:
+        """The lot the method takes next, after dropping emptied ones; None when the pool is empty."""
+        heap, by_id = self.heap, self.by_id
+        if heap is not None:
+            while heap:
+                lot = heap[0][2]
+                if lot.quantity:
+                    return lot
                 heapq.heappop(heap)
-                if self.by_id.get(lot.id) is lot:
-                    del self.by_id[lot.id]
-                continue
+                if by_id.get(lot.id) is lot:
+                    del by_id[lot.id]
+            return None
+        line = self.line
+        back = self.method is Method.LIFO
+        while line:
+            lot = line[-1] if back else line[0]
+            if lot.quantity:
+                return lot
+            line.pop() if back else line.popleft()
+            if by_id.get(lot.id) is lot:
+                del by_id[lot.id]
+        return None
+
+    def take(self, quantity: int) -> tuple[list[_Piece], int]:
+        """Greedy: whole lots in the method's order, splitting the last. Returns the pieces and the shortfall."""
+        pieces: list[_Piece] = []
+        line = self.line
+        while quantity > 0:
+            if line and self.method is not Method.LIFO and line[0].quantity:  # FIFO's usual case: the front lot
+                lot = line[0]
+            else:
+                found = self._first()
+                if found is None:
+                    break
+                lot = found
+            held = lot.quantity
             if quantity >= held:
                 pieces.append((lot, held, lot.basis))
-                lot.quantity, lot.basis = ZERO, ZERO
+                lot.quantity, lot.basis = 0, 0
                 self.total -= held
                 quantity -= held
             else:
@@ -211,7 +260,7 @@ class _Pool:
                 lot.quantity = held - quantity
                 lot.basis -= basis
                 self.total -= quantity
-                quantity -= quantity  # zero, as the subtraction of the taken piece leaves it
+                quantity = 0
         return pieces, quantity
 
     def open_lots(self) -> list[_Lot]:
@@ -221,18 +270,25 @@ class _Pool:
 class _Run:
     """One walk over the ledger: the pools, the configuration and what has been produced so far."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, sources: Sources) -> None:
         self.config = config
+        self.sources = sources
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.pool_of: dict[tuple[str, str], _Pool] = {}
-        self.day_of: tuple[datetime | None, date] = (None, date.min)  # the last tax day computed (rows come in order)
-        self.result = MatchResult()
+        self.days = TaxDays(config.zone)
+        self.disposals: list[tuple[Any, ...]] = []  # a tuple per disposal and per slice: cheaper than columns
+        self.slices: list[_Slice] = []
+        self.result = MatchResult(DisposalColumns(sources))
         self.used_selections: set[str] = set()
         method = config.method
         self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
         self.label = "FIFO default" if method is Method.FIFO else f"method {method} (the run's --method)"
+        self.specific = method is Method.SPECIFIC
+        self.wants = {k: sum((grains.of(s.quantity) for s in v), 0) for k, v in config.selections.items()}
         for seq, lot in enumerate(config.opening_lots, start=-len(config.opening_lots)):  # before every row
-            self.add_lot(lot.id, lot.asset, lot.wallet, lot.quantity, lot.basis, lot.acquired_at, seq, lot.source)
+            moment = micros(lot.acquired_at)
+            day = self.days.of(lot.acquired_at)
+            self.add_lot(lot.id, lot.asset, lot.wallet, grains.of(lot.quantity), grains.of(lot.basis), moment, day, seq, lot.source)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def pool(self, asset: str, wallet: str) -> _Pool:
@@ -245,72 +301,54 @@ class _Run:
             self.pool_of[(asset, wallet)] = pool
         return pool
 
-    def identify(self, pool: _Pool, row: LedgerRow) -> str:
+    def identify(self, pool: _Pool, row: Row) -> str:
         """Put ``pool`` in the order that governs ``row`` (a standing order, the run's method, or FIFO); say which."""
         if self.config.standing_orders:
-            order = governing(self.config.standing_orders, row.wallet, self.tax_day(row.timestamp))
+            order = governing(self.config.standing_orders, row.wallet, date.fromordinal(row.day))
             method, label = (order.method, order.describe()) if order else (Method.FIFO, "FIFO default")
             if pool.method is not method:
                 pool.reorder(method)
             return label
         return self.label
 
-    def error(self, code: Code, message: str, row: LedgerRow, hint: str = "", severity: Severity = Severity.ERROR) -> None:
-        self.result.diagnostics.append(Diagnostic(code=code, message=message, source=row.source, hint=hint, severity=severity))
+    def error(self, code: Code, message: str, row: Row, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        source = self.sources[row.i]
+        self.result.diagnostics.append(Diagnostic(code=code, message=message, source=source, hint=hint, severity=severity))
 
-    def tax_day(self, moment: datetime) -> date:
-        last, day = self.day_of
-        if moment != last:
-            day = tax_date(moment, self.config.zone)
-            self.day_of = (moment, day)
-        return day
-
-    def open_lot(self, row: LedgerRow, asset: str, quantity: Decimal, basis: Decimal, wallet: str, gift: _Gift | None = None) -> _Lot:
+    def open_lot(self, row: Row, asset: str, quantity: int, basis: int, wallet: str, gift: _Gift | None = None) -> _Lot:
         """A new lot from ``row``: acquired when the row happened, or at its carried-over ``acquired_at``."""
-        acquired = row.acquired_at or row.timestamp
-        return self.add_lot(row.id, asset, wallet, quantity, basis, acquired, row.seq, row.source, gift)
+        if row.acquired_moment is not None:
+            assert row.acquired_day is not None
+            return self.add_lot(row.id, asset, wallet, quantity, basis, row.acquired_moment, row.acquired_day, row.seq, row.i, gift)
+        return self.add_lot(row.id, asset, wallet, quantity, basis, row.moment, row.day, row.seq, row.i, gift)
 
     def add_lot(
         self,
         id: str,
         asset: str,
         wallet: str,
-        quantity: Decimal,
-        basis: Decimal,
-        acquired: datetime,
+        quantity: int,
+        basis: int,
+        moment: int,
+        day: int,
         seq: int,
-        source: SourceRef,
+        origin: int | SourceRef,
         gift: _Gift | None = None,
-        acquired_date: date | None = None,
     ) -> _Lot:
-        pool = self.pool(asset, wallet)
+        pool = self.pool_of.get((asset, wallet)) or self.pool(asset, wallet)
         same = pool.by_id.get(id)
         if same is not None and same.quantity > 0:  # part of a lot back in a pool that holds the rest: one lot again
             quantity, basis = quantity + same.quantity, basis + same.basis
             pool.discard(same)
-        acquired_us = (acquired - _EPOCH) // _MICROSECOND
-        lot = _Lot(
-            id,
-            asset,
-            wallet,
-            quantity,
-            basis,
-            acquired,
-            acquired_us,
-            acquired_date or self.tax_day(acquired),
-            seq,
-            sort_key(pool.method, acquired_us, seq, basis, quantity),
-            source,
-            gift,
-        )
+        lot = _Lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
         pool.add(lot)
         return lot
 
-    def unpriced(self, row: LedgerRow, what: str, hint: str) -> None:
+    def unpriced(self, row: Row, what: str, hint: str) -> None:
         """Report that ``row`` needs ``usd_value`` to book ``what``."""
         self.error(Code.MISSING_PRICE, f"{what}: usd_value is blank", row, hint=f"fill usd_value with {hint}{_FROM_EXPORT}")
 
-    def price_of(self, row: LedgerRow, asset: str, quantity: Decimal, value: Decimal | None, what: str) -> Decimal:
+    def price_of(self, row: Row, asset: str, quantity: int, value: int | None, what: str) -> int:
         """The USD value of ``quantity`` of ``asset`` on this row, priced from the row's own sides."""
         if asset == CASH:
             return quantity
@@ -320,46 +358,47 @@ class _Run:
             if asset == row.received_asset and row.received_qty:
                 return share(value, quantity, row.received_qty)
         if value is None and asset in (row.sent_asset, row.received_asset):
-            self.unpriced(row, f"{what} of {plain(quantity)} {asset} needs a price", "the USD market value of the row")
+            self.unpriced(row, f"{what} of {_plain(quantity)} {asset} needs a price", "the USD market value of the row")
         else:
             self.error(
                 Code.MISSING_PRICE,
-                f"{what} of {plain(quantity)} {asset} needs a price: {asset} is neither side of the row",
+                f"{what} of {_plain(quantity)} {asset} needs a price: {asset} is neither side of the row",
                 row,
                 hint=f"pay the fee in one of the row's assets, or record the {asset} fee as a spend row with its usd_value",
             )
-        return ZERO
+        return 0
 
-    def selected(self, disposal_id: str, row: LedgerRow, pool: _Pool, quantity: Decimal, asset: str) -> tuple[list[_Piece], Decimal]:
+    def selected(self, disposal_id: str, row: Row, pool: _Pool, quantity: int, asset: str) -> tuple[list[_Piece], int]:
         """Specific identification: take the lots the selection names; problems are errors, then FIFO."""
         chosen = self.config.selections.get(disposal_id)
         if chosen is None:
             self.error(
                 Code.LOT_SELECTION,
-                f"disposal '{disposal_id}' of {plain(quantity)} {asset} is not in the lot selection file",
+                f"disposal '{disposal_id}' of {_plain(quantity)} {asset} is not in the lot selection file",
                 row,
                 hint="add lines 'disposal_id,lot_id,quantity' for it; it was matched first-in first-out meanwhile",
             )
             return pool.take(quantity)
         self.used_selections.add(disposal_id)
         pieces: list[_Piece] = []
-        named = sum((s.quantity for s in chosen), ZERO)
+        named = self.wants[disposal_id]
         if named != quantity:
             self.error(
                 Code.LOT_SELECTION,
-                f"the selection for '{disposal_id}' names {plain(named)} {asset}, the disposal is {plain(quantity)} {asset}",
+                f"the selection for '{disposal_id}' names {_plain(named)} {asset}, the disposal is {_plain(quantity)} {asset}",
                 row,
                 hint="make the selected quantities add up to the disposal",
             )
         remaining = quantity
         for sel in chosen:
             lot = pool.by_id.get(sel.lot_id)
-            take = min(sel.quantity, remaining)
+            wanted = grains.of(sel.quantity)
+            take = min(wanted, remaining)
             if lot is None or lot.quantity < take:
-                held = "is not held" if lot is None or lot.quantity == 0 else f"holds only {plain(lot.quantity)}"
+                held = "is not held" if lot is None or lot.quantity == 0 else f"holds only {_plain(lot.quantity)}"
                 self.error(
                     Code.LOT_SELECTION,
-                    f"the selection for '{disposal_id}' takes {plain(sel.quantity)} {asset} from lot '{sel.lot_id}', "
+                    f"the selection for '{disposal_id}' takes {_plain(wanted)} {asset} from lot '{sel.lot_id}', "
                     f"which {held} in the pool the disposal draws from",
                     row,
                     hint=f"selection at {sel.source}",
@@ -368,79 +407,79 @@ class _Run:
             if take > 0:
                 pieces.append(pool.take_from(lot, take))
                 remaining -= take
-        more, short = pool.take(remaining) if remaining > 0 else ([], ZERO)
+        more, short = pool.take(remaining) if remaining > 0 else ([], 0)
         return pieces + more, short
 
     # -- disposals and moves ---------------------------------------------------------------------------
     def dispose(
         self,
-        row: LedgerRow,
+        row: Row,
         asset: str,
-        quantity: Decimal,
-        proceeds: Decimal,
+        quantity: int,
+        proceeds: int,
         disposal_id: str,
         what: str,
         from_lot: _Lot | None = None,
         price_source: str = "",
     ) -> None:
         """Book a disposal of ``quantity`` of ``asset`` from ``row.wallet`` for ``proceeds``."""
-        pool = self.pool(asset, row.wallet)
+        pool = self.pool_of.get((asset, row.wallet)) or self.pool(asset, row.wallet)
         if from_lot is not None:
             piece = pool.take_from(from_lot, quantity)
             pieces, short = [piece], quantity - piece[1]
             identification = "withheld from the units received"
-        elif self.config.method is Method.SPECIFIC and (disposal_id in self.config.selections or not self.config.standing_orders):
+        elif self.specific and (disposal_id in self.config.selections or not self.config.standing_orders):
             identification = self.identify(pool, row)
             if disposal_id in self.config.selections:
                 identification = f"selection {self.config.selections[disposal_id][0].source}"
             pieces, short = self.selected(disposal_id, row, pool, quantity, asset)
         else:
-            identification = self.identify(pool, row)
+            identification = self.identify(pool, row) if self.config.standing_orders else self.label
             pieces, short = pool.take(quantity)
-        sold = self.tax_day(row.timestamp)
-        slices = [
-            LotSlice(lot.id, q, b, lot.acquired_date, sold >= lot.long_from)  # holding.is_long, inlined: one per slice
-            if lot.gift is None
-            else _gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold)
-            for lot, q, b in pieces
-        ]
+        sold = row.day
+        add = self.slices.append
+        for lot, q, b in pieces:
+            if lot.gift is None:
+                add((lot.id, q, b, lot.day, sold >= lot.long_from))  # holding.is_long, inlined: one per slice
+            else:
+                add(_gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold))
         if short > 0:
-            slices.append(LotSlice(lot_id=None, quantity=short, basis=ZERO, acquired_date=None, long_term=False))
+            add((None, short, 0, 0, False))
             self.shortfall(row, asset, quantity, short, what)
-        self.result.disposals.append(  # positional (a NamedTuple, in its field order): one per disposal
-            Disposal(
+        self.disposals.append(  # in DisposalColumns' order; finish() turns them into its columns
+            (
                 disposal_id,
                 asset,
                 row.wallet,
                 quantity,
                 proceeds,
-                row.timestamp,
+                row.moment,
                 sold,
-                tuple(slices),
-                row.source,
+                len(self.slices),
+                row.i,
                 short > 0,
                 price_source or row.price_source,
                 identification,
             )
         )
 
-    def shortfall(self, row: LedgerRow, asset: str, quantity: Decimal, short: Decimal, what: str) -> None:
+    def shortfall(self, row: Row, asset: str, quantity: int, short: int, what: str) -> None:
         where = f"wallet '{row.wallet}'" if self.config.scope is Scope.PER_WALLET else "all wallets"
         self.error(
             Code.SHORTFALL,
-            f"{what} of {plain(quantity)} {asset} from {row.wallet} exceeds the {asset} held in {where} by {plain(short)} {asset}",
+            f"{what} of {_plain(quantity)} {asset} from {row.wallet} exceeds the {asset} held in {where} by {_plain(short)} {asset}",
             row,
             hint="an earlier acquisition, deposit or transfer is missing from the inputs, or this quantity is wrong",
         )
 
-    def pick(self, row: LedgerRow, pool: _Pool, quantity: Decimal, asset: str) -> tuple[list[_Piece], Decimal]:
+    def pick(self, row: Row, pool: _Pool, quantity: int, asset: str) -> tuple[list[_Piece], int]:
         """Lots for a move or a withdrawal (not a disposal): the selection when it names the row, else method order."""
-        if self.config.method is Method.SPECIFIC and row.id in self.config.selections:
+        if self.specific and row.id in self.config.selections:
             return self.selected(row.id, row, pool, quantity, asset)
         self.identify(pool, row)
         return pool.take(quantity)
 
-    def move(self, row: LedgerRow, asset: str, quantity: Decimal, to_wallet: str, carried: Decimal = ZERO) -> None:
+    def move(self, row: Row, asset: str, quantity: int, to_wallet: str, carried: int = 0) -> None:
         """Move ``quantity`` of ``asset`` from ``row.wallet`` to ``to_wallet``, lots keeping basis and date.
 
         ``carried`` units (a network fee under the ``basis`` policy) leave the pool after the moved units, and
@@ -458,25 +497,27 @@ class _Run:
             fee_pieces, fee_short = pool.take(carried)
             if fee_short > 0:
                 self.shortfall(row, asset, carried, fee_short, "network fee")
-            extra = sum((b for _, _, b in fee_pieces), ZERO)
+            extra = sum(b for _, _, b in fee_pieces)
             pieces = _spread(pieces, extra)
         target = to_wallet if self.config.scope is Scope.PER_WALLET else row.wallet
         for lot, q, b in pieces:
-            self.add_lot(lot.id, asset, target, q, b, lot.acquired_at, lot.seq, lot.source, lot.gift, lot.acquired_date)
+            self.add_lot(lot.id, asset, target, q, b, lot.moment, lot.day, lot.seq, lot.origin, lot.gift)
 
-    def remove(self, row: LedgerRow, asset: str, quantity: Decimal) -> None:
+    def remove(self, row: Row, asset: str, quantity: int) -> None:
         """Units withdrawn to outside: they leave the pool with their basis, without a gain."""
         pieces, short = self.pick(row, self.pool(asset, row.wallet), quantity, asset)
         if short > 0:
             self.shortfall(row, asset, quantity, short, "withdrawal")
         slices = tuple(
-            LotSlice(lot_id=lot.id, quantity=q, basis=b, acquired_date=lot.acquired_date, long_term=False) for lot, q, b in pieces
+            LotSlice(lot_id=lot.id, quantity=grains.dec(q), basis=grains.dec(b), acquired_date=date.fromordinal(lot.day), long_term=False)
+            for lot, q, b in pieces
         )
+        source = self.sources[row.i]
         self.result.removals.append(
-            Removal(id=row.id, asset=asset, wallet=row.wallet, slices=slices, source=row.source, disposition=row.disposition)
+            Removal(id=row.id, asset=asset, wallet=row.wallet, slices=slices, source=source, disposition=row.disposition)
         )
 
-    def pay_fee(self, row: LedgerRow, fee_value: Decimal, withheld_from: _Lot | None) -> None:
+    def pay_fee(self, row: Row, fee_value: int, withheld_from: _Lot | None) -> None:
         """A fee paid in property is a disposal of the fee units at their value."""
         asset, qty = row.fee_asset, row.fee_qty
         if asset is None or qty is None or qty == 0 or asset == CASH:
@@ -485,50 +526,48 @@ class _Run:
         source = row.fee_source if row.fee_usd is not None else row.price_source
         self.dispose(row, asset, qty, fee_value, f"{row.id}:fee", "fee", from_lot, source)
 
-    def fee_value(self, row: LedgerRow, value: Decimal | None, *, priced: bool = True) -> Decimal:
+    def fee_value(self, row: Row, value: int | None, *, priced: bool = True) -> int:
         """The fee's USD value; ``priced=False`` when the row's missing price was already reported."""
         if row.fee_asset is None or not row.fee_qty:
-            return ZERO
+            return 0
         if row.fee_usd is not None:  # valued by a price source (a fee in a third asset)
             return row.fee_usd
         if not priced and row.fee_asset in (row.sent_asset, row.received_asset):
-            return ZERO
+            return 0
         return self.price_of(row, row.fee_asset, row.fee_qty, value, "the fee")
 
     # -- one method per kind of row ------------------------------------------------------------------
-    def book(self, row: LedgerRow) -> None:
-        _BOOKERS[row.kind](self, row)
-
-    def trade(self, row: LedgerRow) -> None:
+    def trade(self, row: Row) -> None:
         sent, sent_qty, got, got_qty = row.sent_asset, row.sent_qty, row.received_asset, row.received_qty
         assert sent is not None and sent_qty is not None and got is not None and got_qty is not None
         value = sent_qty if sent == CASH else got_qty if got == CASH else row.usd_value
         if value is None:
-            what = f"trade of {plain(sent_qty)} {sent} for {plain(got_qty)} {got} needs a price (neither side is USD)"
+            what = f"trade of {_plain(sent_qty)} {sent} for {_plain(got_qty)} {got} needs a price (neither side is USD)"
             self.unpriced(row, what, "the USD market value of what was received")
-        fee = self.fee_value(row, value, priced=value is not None)
-        value = value if value is not None else ZERO
+        fee = self.fee_value(row, value, priced=value is not None) if row.fee_asset is not None else 0
+        value = value if value is not None else 0
         if sent != CASH:
             self.dispose(row, sent, sent_qty, value - fee, row.id, "sale" if got == CASH else "trade")
         lot = None
         if got != CASH:
             lot = self.open_lot(row, got, got_qty, value + fee if sent == CASH else value, row.wallet)
-        self.pay_fee(row, fee, lot)
+        if row.fee_asset is not None:
+            self.pay_fee(row, fee, lot)
 
-    def deposit(self, row: LedgerRow) -> None:
+    def deposit(self, row: Row) -> None:
         """Property from outside opens a lot at ``usd_value`` (a gift received: the donor's basis and date)."""
         asset, qty = row.received_asset, row.received_qty
         assert asset is not None and qty is not None
         lot = None
         if asset != CASH:
             if row.usd_value is None:
-                what = f"deposit of {plain(qty)} {asset} needs a cost basis"
+                what = f"deposit of {_plain(qty)} {asset} needs a cost basis"
                 self.unpriced(row, what, "its basis, or record it as a transfer from the wallet it came from")
-            gift = _Gift(row.gift_fmv, qty, self.tax_day(row.timestamp)) if row.gift_fmv is not None else None
-            lot = self.open_lot(row, asset, qty, row.usd_value or ZERO, row.wallet, gift)
+            gift = _Gift(row.gift_fmv, qty, row.day) if row.gift_fmv is not None else None
+            lot = self.open_lot(row, asset, qty, row.usd_value or 0, row.wallet, gift)
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
-    def withdrawal(self, row: LedgerRow) -> None:
+    def withdrawal(self, row: Row) -> None:
         asset, qty = row.sent_asset, row.sent_qty
         assert asset is not None and qty is not None
         fee = self.fee_value(row, row.usd_value)
@@ -536,13 +575,13 @@ class _Run:
             self.remove(row, asset, qty)
         self.pay_fee(row, fee, None)
 
-    def transfer(self, row: LedgerRow) -> None:
+    def transfer(self, row: Row) -> None:
         asset, sent, got, to = row.sent_asset, row.sent_qty, row.received_qty, row.to_wallet
         assert asset is not None and sent is not None and got is not None and to is not None
         if got > sent:
             self.error(
                 Code.BAD_ROW,
-                f"transfer receives {plain(got)} {asset} but sends only {plain(sent)}",
+                f"transfer receives {_plain(got)} {asset} but sends only {_plain(sent)}",
                 row,
                 hint="received_qty is what arrived: at most sent_qty (the difference is the network fee)",
             )
@@ -555,15 +594,15 @@ class _Run:
         if asset != CASH and network > 0:
             if row.usd_value is None:
                 self.unpriced(
-                    row, f"transfer's network fee of {plain(network)} {asset} needs a price", "the USD market value of what was sent"
+                    row, f"transfer's network fee of {_plain(network)} {asset} needs a price", "the USD market value of what was sent"
                 )
-            value = share(row.usd_value, network, sent) if row.usd_value is not None else ZERO
+            value = share(row.usd_value, network, sent) if row.usd_value is not None else 0
             self.dispose(row, asset, network, value, f"{row.id}:network-fee", "network fee")
         if asset != CASH:
             self.move(row, asset, got, to)
         self.pay_fee(row, fee, None)
 
-    def carry_fee(self, row: LedgerRow, asset: str, got: Decimal, network: Decimal, to: str) -> None:
+    def carry_fee(self, row: Row, asset: str, got: int, network: int, to: str) -> None:
         """The ``basis`` policy: the network fee (and a fee column in the sent asset) is no sale; its basis moves."""
         carried = network
         if row.fee_asset == asset and row.fee_qty:
@@ -572,23 +611,22 @@ class _Run:
         if row.fee_asset is not None and row.fee_asset != asset:  # a fee in another asset is still paid with it
             self.pay_fee(row, self.fee_value(row, row.usd_value), None)
 
-    def income(self, row: LedgerRow) -> None:
+    def income(self, row: Row) -> None:
         asset, qty = row.received_asset, row.received_qty
         assert asset is not None and qty is not None
         if row.usd_value is None:
-            self.unpriced(row, f"income of {plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
-        value = row.usd_value or ZERO
-        when = self.tax_day(row.timestamp)
+            self.unpriced(row, f"income of {_plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
+        value = row.usd_value or 0
         self.result.income.append(
             Income(
                 id=row.id,
                 asset=asset,
                 wallet=row.wallet,
-                quantity=qty,
-                usd_value=value,
-                received_at=row.timestamp,
-                received_date=when,
-                source=row.source,
+                quantity=grains.dec(qty),
+                usd_value=grains.dec(value),
+                received_at=moment_of(row.moment),
+                received_date=date.fromordinal(row.day),
+                source=self.sources[row.i],
                 price_source=row.price_source,
                 note=row.note,
             )
@@ -596,32 +634,35 @@ class _Run:
         lot = self.open_lot(row, asset, qty, value, row.wallet) if asset != CASH else None
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
-    def spend(self, row: LedgerRow) -> None:
+    def spend(self, row: Row) -> None:
         """A spend, or a fee paid in property on a row of its own: a disposal of the units at ``usd_value``."""
         asset, qty = row.sent_asset, row.sent_qty
         assert asset is not None and qty is not None
         what = "fee" if row.kind is Kind.FEE else "spend"
         if row.usd_value is None:
-            self.unpriced(row, f"{what} of {plain(qty)} {asset} needs a price", "the USD value of what was paid for")
+            self.unpriced(row, f"{what} of {_plain(qty)} {asset} needs a price", "the USD value of what was paid for")
         fee = self.fee_value(row, row.usd_value)
         if asset != CASH:
-            self.dispose(row, asset, qty, (row.usd_value or ZERO) - fee, row.id, what)
+            self.dispose(row, asset, qty, (row.usd_value or 0) - fee, row.id, what)
         self.pay_fee(row, fee, None)
 
     def finish(self, *, report_unused: bool = True) -> MatchResult:
         result = self.result
+        result.columns.fill(self.disposals, self.slices)
+        self.disposals, self.slices = [], []
         lots = [lot for pool in self.pools.values() for lot in pool.open_lots()]
-        lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, lot.seq))
+        lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.moment, lot.seq))
+        sources = self.sources
         result.open_lots = [
             Lot(
                 id=lot.id,
                 asset=lot.asset,
                 wallet=lot.wallet,
-                quantity=lot.quantity,
-                basis=lot.basis,
-                acquired_at=lot.acquired_at,
-                acquired_date=lot.acquired_date,
-                source=lot.source,
+                quantity=grains.dec(lot.quantity),
+                basis=grains.dec(lot.basis),
+                acquired_at=moment_of(lot.moment),
+                acquired_date=date.fromordinal(lot.day),
+                source=lot.origin if isinstance(lot.origin, SourceRef) else sources[lot.origin],
                 seq=lot.seq,
             )
             for lot in lots
@@ -644,31 +685,29 @@ def _unused(config: Config, used: set[str]) -> list[Diagnostic]:
     ]
 
 
-def _gift_slice(lot: _Lot, gift: _Gift, quantity: Decimal, basis: Decimal, proceeds: Decimal, sold: date) -> LotSlice:
-    """The dual basis of gifted units (Treas. Reg. 1.1015-1(a), Pub. 551).
+def _gift_slice(lot: _Lot, gift: _Gift, quantity: int, basis: int, proceeds: int, sold: int) -> _Slice:
+    """The slice of gifted units, with their dual basis (Treas. Reg. 1.1015-1(a), Pub. 551).
 
     For a gain the donor's basis (and holding period) is used. For a loss the basis is the lower of the
     donor's basis and the fair market value at receipt, and the holding period starts the day after the
     gift. A sale in between gives neither gain nor loss: the basis is then the proceeds themselves.
     """
-    if proceeds >= basis:
-        return LotSlice(
-            lot_id=lot.id, quantity=quantity, basis=basis, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold)
-        )
-    fmv = share(gift.fmv, quantity, gift.quantity)
-    if proceeds >= fmv:  # neither gain nor loss
-        return LotSlice(
-            lot_id=lot.id, quantity=quantity, basis=proceeds, acquired_date=lot.acquired_date, long_term=is_long(lot.long_from, sold)
-        )
-    received = gift.received
-    return LotSlice(lot_id=lot.id, quantity=quantity, basis=fmv, acquired_date=received, long_term=is_long(long_term_from(received), sold))
+    day, long_from = lot.day, lot.long_from
+    if proceeds < basis:
+        fmv = share(gift.fmv, quantity, gift.quantity)
+        if proceeds >= fmv:  # neither gain nor loss
+            basis = proceeds
+        else:
+            basis, day = fmv, gift.received
+            long_from = _long_from(day)
+    return (lot.id, quantity, basis, day, sold >= long_from)
 
 
-def _spread(pieces: list[_Piece], extra: Decimal) -> list[_Piece]:
+def _spread(pieces: list[_Piece], extra: int) -> list[_Piece]:
     """Add ``extra`` basis to ``pieces`` in proportion to quantity; the last takes the remainder (exact)."""
     if not pieces or not extra:
         return pieces
-    total = sum((q for _, q, _ in pieces), ZERO)
+    total = sum(q for _, q, _ in pieces)
     out: list[_Piece] = []
     left = extra
     for i, (lot, q, b) in enumerate(pieces):
@@ -700,39 +739,53 @@ def match(rows: Iterable[LedgerRow], config: Config | None = None) -> MatchResul
         Disposals (with their lot slices), open lots, income, withdrawals, and every problem found.
     """
     config = config or Config()
+    engine_rows, sources = from_ledger(rows, config.zone)
+    return match_rows(engine_rows, sources, config)
+
+
+def match_rows(rows: Iterable[Row], sources: Sources, config: Config | None = None) -> MatchResult:
+    """:func:`match` for rows already in the engine's integers (``ingest.engine_rows`` builds them from a frame)."""
+    config = config or Config()
     paused = gc.isenabled()
     gc.disable()  # the run makes millions of objects and no cycles: the collector would only rescan them
     try:
         if config.scope is Scope.PER_WALLET_FROM_2025:
-            return _match_transition(rows, config)
-        return _walk(rows, config).finish()
+            return _match_transition(rows, sources, config)
+        return _walk(rows, sources, config).finish()
     finally:
         if paused:
             gc.enable()
 
 
-def _walk(rows: Iterable[LedgerRow], config: Config) -> _Run:
+def _walk(rows: Iterable[Row], sources: Sources, config: Config) -> _Run:
     """Book every row."""
-    run = _Run(config)
-    book = run.book
-    with decimal_context():
-        for row in rows:
-            book(row)
+    run = _Run(config, sources)
+    bookers = {kind: getattr(run, book.__name__) for kind, book in _BOOKERS.items()}
+    trade = run.trade
+    for row in rows:
+        if row.kind is Kind.TRADE:
+            trade(row)
+        else:
+            bookers[row.kind](row)
     return run
 
 
-def _match_transition(rows: Iterable[LedgerRow], config: Config) -> MatchResult:
+def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> MatchResult:
     """Universal pools before 2025, per-wallet after, the unused basis allocated at the snapshot (``transition``)."""
-    before, after = transition.split_rows(rows, transition.snapshot(config.zone))
-    universal = _walk(before, replace(config, scope=Scope.UNIVERSAL))
+    cutoff = micros(transition.snapshot(config.zone))
+    before: list[Row] = []
+    after: list[Row] = []
+    for row in rows:
+        (before if row.moment < cutoff else after).append(row)
+    universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
-    traced = _walk(before, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
+    traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
     with decimal_context():
         opened = {lot.id: lot.seq for pool in universal.pools.values() for lot in pool.by_id.values()}
         opening, problems = transition.allocate(
             universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation, opened
         )
-    later = _walk(after, replace(config, scope=Scope.PER_WALLET, opening_lots=(*config.opening_lots, *opening)))
+    later = _walk(after, sources, replace(config, scope=Scope.PER_WALLET, opening_lots=(*config.opening_lots, *opening)))
     result = transition.combine(universal.result, later.finish(report_unused=False), problems)
     result.diagnostics += _unused(config, universal.used_selections | later.used_selections)
     return result

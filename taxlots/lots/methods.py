@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from taxlots.model.source import SourceRef
@@ -22,23 +21,26 @@ class Method(StrEnum):
     SPECIFIC = "specific"
 
 
-LotKey = tuple[int | Decimal, ...]
+LotKey = tuple[int, ...]
+#: HIFO's unit cost is compared as ``basis * 2**256 // quantity``: distinct unit costs of quantities under 2**128
+#: grains differ by more than 2**-256, so the floored integers order them exactly as the fractions are ordered.
+_UNIT_COST_BITS = 256
 
 
-def sort_key(method: Method, acquired_us: int, seq: int, basis: Decimal, quantity: Decimal) -> LotKey:
+def sort_key(method: Method, acquired_us: int, seq: int, basis: int, quantity: int) -> LotKey:
     """The heap key of a lot: smaller keys are taken first.
 
     Args:
         method: the identification method (specific uses FIFO order for transfers it does not name).
         acquired_us: original acquisition time, microseconds since the epoch.
         seq: the ``seq`` of the ledger row that created the lot.
-        basis: the lot's total basis; with ``quantity``, its unit cost.
-        quantity: the lot's quantity.
+        basis: the lot's total basis, in grains; with ``quantity``, its unit cost.
+        quantity: the lot's quantity, in grains.
     """
     if method is Method.LIFO:
         return (-acquired_us, -seq)
     if method is Method.HIFO:
-        return (-(basis / quantity), acquired_us, seq)
+        return (-((basis << _UNIT_COST_BITS) // quantity), acquired_us, seq)
     return (acquired_us, seq)
 
 

@@ -18,14 +18,13 @@ on the last part, so the allocation never changes total quantity or total basis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
-from taxlots.model.ledger import LedgerRow
-from taxlots.model.lots import Lot, MatchResult
+from taxlots.model.lots import Lot, MatchResult, joined
 from taxlots.model.money import ZERO, plain, share
 from taxlots.model.source import SourceRef
 
@@ -46,15 +45,6 @@ class Assignment:
 def snapshot(zone: tzinfo, first_day: date = PER_WALLET_FROM) -> datetime:
     """The instant of the snapshot: the start of ``first_day`` in the taxpayer's zone."""
     return datetime.combine(first_day, time(), tzinfo=zone)
-
-
-def split_rows(rows: Iterable[LedgerRow], cutoff: datetime) -> tuple[list[LedgerRow], list[LedgerRow]]:
-    """Rows before the snapshot and from it on (rows arrive in ``seq`` order, which is time order)."""
-    before: list[LedgerRow] = []
-    after: list[LedgerRow] = []
-    for row in rows:
-        (before if row.timestamp < cutoff else after).append(row)
-    return before, after
 
 
 class _Left:
@@ -148,7 +138,7 @@ def _merge(lots: list[Lot]) -> list[Lot]:
 def combine(before: MatchResult, after: MatchResult, diags: list[Diagnostic]) -> MatchResult:
     """The results of the universal run before the snapshot and the per-wallet run after it, as one."""
     return MatchResult(
-        disposals=before.disposals + after.disposals,
+        columns=joined(before.columns, after.columns),
         open_lots=after.open_lots,
         income=before.income + after.income,
         removals=before.removals + after.removals,

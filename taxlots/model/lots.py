@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.source import SourceRef
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,15 +100,175 @@ class Removal:
     disposition: str = ""  # what the withdrawal was, when the user said: gift, donation, lost, stolen
 
 
-@dataclass(slots=True, kw_only=True)
-class MatchResult:
-    """Everything one run of the engine produces, in event order."""
+class Sources(Protocol):
+    """Where each input row of a run came from, by its position: built into a ``SourceRef`` only when asked."""
 
-    disposals: list[Disposal] = field(default_factory=list)
-    open_lots: list[Lot] = field(default_factory=list)
-    income: list[Income] = field(default_factory=list)
-    removals: list[Removal] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    def __getitem__(self, row: int, /) -> SourceRef: ...
+
+
+class DisposalColumns:
+    """The disposals of a run as columns: the engine appends to them, reports read them whole.
+
+    One entry per disposal (``id`` ... ``identification``, in event order) and one per lot slice (``lot_id`` ...
+    ``long_term``, in the same order; disposal ``k`` owns slices ``start[k]`` to ``start[k + 1]``). Quantities
+    and money are exact integer grains (:mod:`taxlots.model.grains`), days are proleptic ordinals
+    (``date.toordinal``), ``moment`` is microseconds since the epoch (UTC) and ``row`` is the position of the
+    input row, whose source ``sources[row]`` gives. :meth:`rows` builds the public ``Disposal`` values.
+    """
+
+    __slots__ = (
+        "id",
+        "asset",
+        "wallet",
+        "quantity",
+        "proceeds",
+        "moment",
+        "day",
+        "start",
+        "row",
+        "missing",
+        "price_source",
+        "identification",
+        "lot_id",
+        "slice_quantity",
+        "slice_basis",
+        "acquired_day",
+        "long_term",
+        "sources",
+        "_rows",
+    )
+
+    def __init__(self, sources: Sources) -> None:
+        self.id: list[str] = []
+        self.asset: list[str] = []
+        self.wallet: list[str] = []
+        self.quantity: list[int] = []
+        self.proceeds: list[int] = []
+        self.moment: list[int] = []
+        self.day: list[int] = []
+        self.start: list[int] = [0]  # one more than there are disposals: the end of the last one's slices
+        self.row: list[int] = []
+        self.missing: list[bool] = []
+        self.price_source: list[str] = []
+        self.identification: list[str] = []
+        self.lot_id: list[str | None] = []  # None: units no lot covered (a shortfall)
+        self.slice_quantity: list[int] = []
+        self.slice_basis: list[int] = []
+        self.acquired_day: list[int] = []  # 0 for a shortfall
+        self.long_term: list[bool] = []
+        self.sources = sources
+        self._rows: list[Disposal] | None = None
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def fill(self, disposals: Sequence[tuple[Any, ...]], slices: Sequence[tuple[Any, ...]]) -> None:
+        """Append disposals and slices given as rows: a disposal's fields in this class's order, ``row`` after
+        ``start`` (which is where its slices end), and a slice's ``lot_id, quantity, basis, acquired_day, long_term``.
+        """
+        if disposals:
+            (ids, assets, wallets, quantities, proceeds, moments, days, ends, rows, missing, sources, how) = zip(*disposals, strict=True)
+            offset = self.start[-1]
+            self.id += ids
+            self.asset += assets
+            self.wallet += wallets
+            self.quantity += quantities
+            self.proceeds += proceeds
+            self.moment += moments
+            self.day += days
+            self.start += [offset + end for end in ends] if offset else ends
+            self.row += rows
+            self.missing += missing
+            self.price_source += sources
+            self.identification += how
+        if slices:
+            lot_ids, sq, sb, acquired, long_term = zip(*slices, strict=True)
+            self.lot_id += lot_ids
+            self.slice_quantity += sq
+            self.slice_basis += sb
+            self.acquired_day += acquired
+            self.long_term += long_term
+        self._rows = None
+
+    def source(self, k: int) -> SourceRef:
+        return self.sources[self.row[k]]
+
+    def rows(self) -> list[Disposal]:
+        """The disposals as ``Disposal`` values with ``Decimal`` amounts and dates (built once)."""
+        if self._rows is None:
+            self._rows = [self._disposal(k) for k in range(len(self.id))]
+        return self._rows
+
+    def _disposal(self, k: int) -> Disposal:
+        a, b = self.start[k], self.start[k + 1]
+        slices = tuple(
+            LotSlice(
+                self.lot_id[j],
+                grains.dec(self.slice_quantity[j]),
+                grains.dec(self.slice_basis[j]),
+                date.fromordinal(self.acquired_day[j]) if self.lot_id[j] is not None else None,
+                self.long_term[j],
+            )
+            for j in range(a, b)
+        )
+        return Disposal(
+            self.id[k],
+            self.asset[k],
+            self.wallet[k],
+            grains.dec(self.quantity[k]),
+            grains.dec(self.proceeds[k]),
+            _EPOCH + timedelta(microseconds=self.moment[k]),
+            date.fromordinal(self.day[k]),
+            slices,
+            self.source(k),
+            self.missing[k],
+            self.price_source[k],
+            self.identification[k],
+        )
+
+
+def joined(first: DisposalColumns, second: DisposalColumns) -> DisposalColumns:
+    """The disposals of ``first`` then ``second``: two runs over parts of one input (they share its sources)."""
+    out = DisposalColumns(first.sources)
+    for name in DisposalColumns.__slots__:
+        if name not in ("start", "sources", "_rows"):
+            setattr(out, name, getattr(first, name) + getattr(second, name))
+    offset = first.start[-1]
+    out.start = first.start + [offset + s for s in second.start[1:]]
+    return out
+
+
+class MatchResult:
+    """Everything one run of the engine produces, in event order.
+
+    ``disposals`` are the public ``Disposal`` values, built on first use from ``columns`` (which the reports
+    of a large run read instead: a million disposals never become objects there).
+    """
+
+    __slots__ = ("columns", "open_lots", "income", "removals", "diagnostics")
+
+    def __init__(
+        self,
+        columns: DisposalColumns | None = None,
+        open_lots: list[Lot] | None = None,
+        income: list[Income] | None = None,
+        removals: list[Removal] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+    ) -> None:
+        self.columns = columns if columns is not None else DisposalColumns(_NoSources())
+        self.open_lots = open_lots if open_lots is not None else []
+        self.income = income if income is not None else []
+        self.removals = removals if removals is not None else []
+        self.diagnostics = diagnostics if diagnostics is not None else []
+
+    @property
+    def disposals(self) -> list[Disposal]:
+        return self.columns.rows()
+
+
+class _NoSources:
+    def __getitem__(self, row: int, /) -> SourceRef:
+        raise IndexError(row)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

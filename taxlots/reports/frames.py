@@ -20,12 +20,15 @@ from itertools import repeat
 
 import polars as pl
 
+from taxlots.ingest.convert import FrameSources
+from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
-from taxlots.model.lots import Disposal, Income, Lot, MatchResult
+from taxlots.model.lots import Disposal, DisposalColumns, Income, Lot, MatchResult
 from taxlots.model.money import ZERO, decimal_context, plain
 from taxlots.reports.money import round_cents
 
-MISSING_LOT = "MISSING"  # the lot of a slice no lot covered (a shortfall)
+MISSING_LOT = "MISSING"
+_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()  # the lot of a slice no lot covered (a shortfall)
 
 SLICE_SCHEMA: dict[str, pl.DataType] = {
     "disposal_id": pl.String(),
@@ -65,17 +68,31 @@ def split_cents(d: Disposal) -> tuple[list[int], list[int]]:
     return proceeds, basis
 
 
-def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame | None = None) -> pl.DataFrame:
+def split_grains(proceeds: int, quantity: int, parts: list[int], bases: list[int]) -> tuple[list[int], list[int]]:
+    """:func:`split_cents` on the engine's grains: the cents of each slice's proceeds and basis (same rule, exact)."""
+    if len(parts) == 1:
+        return [grains.cents(proceeds)], [grains.cents(bases[0])]
+    head = [grains.share_cents(proceeds, part, quantity) for part in parts[:-1]]
+    basis = [grains.cents(b) for b in bases[:-1]]
+    head.append(grains.cents(proceeds) - sum(head))
+    basis.append(grains.cents(sum(bases)) - sum(basis))
+    return head, basis
+
+
+def slices(disposals: DisposalColumns | Iterable[Disposal], year: int | None, ledger: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every lot slice of the disposals sold in ``year`` (all years when None), money in cents.
 
     Money is split and rounded by :func:`split_cents`, so a disposal's rows add up to its rounded totals.
 
     Args:
-        disposals: the engine's disposals, in event order.
+        disposals: the engine's disposals, in event order: a run's ``columns`` (read whole, without a
+            ``Disposal`` per row), or ``Disposal`` values.
         year: the tax year, or None for every year.
         ledger: the run's ledger frame; when given, each slice gets the file and line of the row that
             acquired its lot (``acquired_file``, ``acquired_line``; null for a shortfall).
     """
+    if isinstance(disposals, DisposalColumns):
+        return _from_columns(disposals, year).pipe(_with_acquisition_source, ledger)
     chosen = disposals if year is None else (d for d in disposals if d.sold_date.year == year)
     owned: list[Disposal] = []  # the disposals that have slices
     owner: list[int] = []  # the index of each slice's disposal in ``owned``
@@ -125,6 +142,89 @@ def slices(disposals: Iterable[Disposal], year: int | None, ledger: pl.DataFrame
     out = pl.concat([per_disposal[pl.Series(owner, dtype=pl.UInt32)], frame], how="horizontal")
     out = out.with_columns(gain=pl.col("proceeds") - pl.col("cost_basis")).select(SLICE_SCHEMA.keys())
     return out.pipe(_with_acquisition_source, ledger)
+
+
+def _from_columns(c: DisposalColumns, year: int | None) -> pl.DataFrame:
+    """:func:`slices` from the engine's columns: money split in Python integers, the rest whole columns in polars."""
+    lo, hi = (date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()) if year is not None else (0, 1 << 62)
+    start, day = c.start, c.day
+    chosen = [k for k in range(len(day)) if lo <= day[k] < hi and start[k + 1] > start[k]]
+    owner: list[int] = []
+    at: list[int] = []  # the slices of the chosen disposals, in order
+    proceeds: list[int] = []
+    basis: list[int] = []
+    cents = grains.cents
+    sq, sb, total, whole = c.slice_quantity, c.slice_basis, c.proceeds, c.quantity
+    paused = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the collector would only rescan them
+    try:
+        for n, k in enumerate(chosen):
+            a, b = start[k], start[k + 1]
+            if b - a == 1:  # nearly always: nothing to split
+                owner.append(n)
+                at.append(a)
+                proceeds.append(cents(total[k]))
+                basis.append(cents(sb[a]))
+                continue
+            owner.extend(repeat(n, b - a))
+            at.extend(range(a, b))
+            p, q = split_grains(total[k], whole[k], sq[a:b], sb[a:b])
+            proceeds += p
+            basis += q
+    finally:
+        if paused:
+            gc.enable()
+    picked = pl.Series(chosen, dtype=pl.UInt32)
+    per_disposal = pl.DataFrame(
+        {
+            "disposal_id": pl.Series(c.id, dtype=pl.String).gather(picked),
+            "wallet": pl.Series(c.wallet, dtype=pl.String).gather(picked),
+            "asset": pl.Series(c.asset, dtype=pl.String).gather(picked),
+            "date_sold": _dates(pl.Series(day, dtype=pl.Int32).gather(picked)),
+            "price_source": pl.Series(c.price_source, dtype=pl.String).gather(picked),
+            "identification": pl.Series(c.identification, dtype=pl.String).gather(picked),
+            **_sold_at(c, pl.Series(c.row, dtype=pl.UInt32).gather(picked)),
+        }
+    )
+    where = pl.Series(at, dtype=pl.UInt32)
+    lot_id = pl.Series(c.lot_id, dtype=pl.String).gather(where)
+    frame = pl.DataFrame(
+        {
+            "lot_id": lot_id.fill_null(MISSING_LOT),
+            "quantity": grains_text(pl.Series(sq, dtype=pl.Int128).gather(where)),
+            "date_acquired": _dates(pl.Series(c.acquired_day, dtype=pl.Int32).gather(where)).set(lot_id.is_null(), None),
+            "proceeds": pl.Series(proceeds, dtype=pl.Int64),
+            "cost_basis": pl.Series(basis, dtype=pl.Int64),
+            "long_term": pl.Series(c.long_term, dtype=pl.Boolean).gather(where),
+        }
+    )
+    out = pl.concat([per_disposal[pl.Series(owner, dtype=pl.UInt32)], frame], how="horizontal")
+    return out.with_columns(gain=pl.col("proceeds") - pl.col("cost_basis")).select(SLICE_SCHEMA.keys())
+
+
+def _dates(ordinals: pl.Series) -> pl.Series:
+    """Proleptic ordinals (``date.toordinal``) as ``pl.Date``."""
+    return (ordinals - _ORDINAL_1970).cast(pl.Date)
+
+
+def _sold_at(c: DisposalColumns, rows: pl.Series) -> dict[str, pl.Series]:
+    """The file and line of each disposal's row, gathered from the ledger frame when the run read one."""
+    if isinstance(c.sources, FrameSources):
+        where = c.sources.frame[rows]
+        return {"sold_file": where["file"], "sold_line": where["line"].cast(pl.Int64)}
+    refs = [c.sources[r] for r in rows.to_list()]
+    return {"sold_file": pl.Series([r.file for r in refs], dtype=pl.String), "sold_line": pl.Series([r.line for r in refs], dtype=pl.Int64)}
+
+
+def grains_text(values: pl.Series) -> pl.Series:
+    """Non-negative Int128 grains as plain text without trailing zeros (``grains.plain``, whole columns)."""
+    e = pl.lit(grains.SCALE, pl.Int128)
+    parts = values.to_frame("g").select(
+        whole=(pl.col("g") // e).cast(pl.String),
+        frac=((pl.col("g") % e) + e).cast(pl.String).str.slice(1).str.strip_chars_end("0"),
+    )
+    text = pl.when(pl.col("frac") == "").then(pl.col("whole")).otherwise(pl.concat_str("whole", pl.lit("."), "frac"))
+    return parts.select(text.alias("quantity")).to_series()
 
 
 def _with_acquisition_source(frame: pl.DataFrame, ledger: pl.DataFrame | None) -> pl.DataFrame:
@@ -280,7 +380,7 @@ def from_run(result: MatchResult, ledger: pl.DataFrame, diagnostics: Iterable[Di
     """
     return Frames(
         year=year,
-        slices=slices(result.disposals, year, ledger),
+        slices=slices(result.columns, year, ledger),
         open_lots=open_lots(result.open_lots),
         income=income(result.income, year),
         transfers=transfers(ledger, year, zone),

@@ -81,7 +81,7 @@ def compare(
     outcomes = []
     for i, (scope, method) in enumerate((s, m) for s in SCOPES for m in METHODS):
         run = _run(inputs, method, scope, tz, allow_shortfalls, year, quiet=i > 0, run_args=run_args)
-        outcomes.append(cmp.outcome(str(method), str(scope), frames.slices(run.result.disposals, year)))
+        outcomes.append(cmp.outcome(str(method), str(scope), frames.slices(run.result.columns, year)))
     json_out = run_args.json_out
     if json_out:
         print_json(cmp.document(year, outcomes))

@@ -44,7 +44,7 @@ def gains(
     check_method(method, lots)
     check_paths(inputs or (), output, lots=lots)
     run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, run_args=run_args)
-    slices = frames.slices(run.result.disposals, year)
+    slices = frames.slices(run.result.columns, year)
     if not (run_args.json_out and output is None):  # else the JSON summary alone goes to standard output
         emit_frame(output, table(slices, explain=explain), (*HEADER, *EXPLAIN) if explain else HEADER)
     summary = gain_summary(slices, run.result.income, year)
