@@ -6,10 +6,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+
 from taxlots import pipeline
-from taxlots.lots.engine import match
+from taxlots.lots.engine import Config, match
+from taxlots.lots.methods import Method
+from taxlots.lots.pool import Scope
+from taxlots.model.ledger import LedgerRow
 from taxlots.reports import frames
 from taxlots.testing import ledger
+from tests.lots.test_properties import ledgers
 
 
 def test_slices_columns_and_cents() -> None:
@@ -53,3 +59,38 @@ def test_income_transfers_and_problems_frames(samples: object) -> None:
         ("kr-tx-0109", "Kraken", "Coinbase", "ETH"),
     ]
     assert f.problems.height == 0
+
+
+def test_the_columns_give_the_frame_the_hand_example_gives() -> None:
+    """The run's columns (read whole, as ``taxlots gains`` does) give the hand-checked frame above, per year."""
+    rows = ledger("""
+        2024-01-01 K trade 10 USD -> 1 BTC id A
+        2024-01-02 K trade 20 USD -> 1 BTC id B
+        2024-02-01 K trade 1.5 BTC -> 100 USD id S
+        2025-02-01 K trade 0.5 BTC -> 100 USD id T
+        2025-03-01 K trade 1 BTC -> 50 USD id U
+    """)
+    columns = match(rows).columns
+    out = frames.slices(columns, 2024)
+    assert out.select("disposal_id", "lot_id", "quantity", "date_acquired", "proceeds", "cost_basis", "gain", "long_term").rows() == [
+        ("S", "A", "1", date(2024, 1, 1), 6667, 1000, 5667, False),
+        ("S", "B", "0.5", date(2024, 1, 2), 3333, 1000, 2333, False),
+    ]
+    assert out.select("sold_file", "sold_line").rows() == [("ledger.txt", 4), ("ledger.txt", 4)]
+    # 2025: T takes the other 0.5 of B (long-term from 2025-01-03); U finds nothing left: a MISSING slice, no date.
+    later = frames.slices(columns, 2025).select("disposal_id", "lot_id", "quantity", "date_acquired", "proceeds", "cost_basis", "long_term")
+    assert later.rows() == [("T", "B", "0.5", date(2024, 1, 2), 10000, 1000, True), ("U", "MISSING", "1", None, 5000, 0, False)]
+
+
+@given(rows=ledgers())
+@settings(max_examples=60, deadline=None)
+def test_columns_and_disposal_values_give_the_same_frame(rows: list[LedgerRow]) -> None:
+    """Two ways into the slice frame agree: the columns in integers, and the ``Disposal`` values in Decimal (whose
+    rounding ``test_report_rows_follow_the_rounding_rule_on_the_reference_slices`` checks by hand)."""
+    for method in (Method.FIFO, Method.HIFO):
+        result = match(rows, Config(method=method, scope=Scope.PER_WALLET))
+        for year in (None, 2023, 2024):
+            fast = frames.slices(result.columns, year)
+            plain = frames.slices(result.disposals, year)
+            assert fast.equals(plain), (method, year)
+            assert fast.schema == plain.schema
