@@ -133,7 +133,7 @@ class _Lot:
         self.id, self.asset, self.wallet = id, asset, wallet
         self.quantity, self.basis = quantity, basis
         self.moment, self.day, self.seq, self.origin, self.gift = moment, day, seq, origin, gift
-        self.long_from = _long_from(day)
+        self.long_from = _long_from_cache.get(day) or _long_from(day)
 
 
 _Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
@@ -239,28 +239,44 @@ class _Pool:
     def take(self, quantity: int) -> tuple[list[_Piece], int]:
         """Greedy: whole lots in the method's order, splitting the last. Returns the pieces and the shortfall."""
         pieces: list[_Piece] = []
-        line = self.line
-        while quantity > 0:
-            if line and self.method is not Method.LIFO and line[0].quantity:  # FIFO's usual case: the front lot
+        taken = quantity
+        if self.heap is None and self.method is not Method.LIFO:  # FIFO in acquisition order: the front of the line
+            line, by_id = self.line, self.by_id
+            while quantity > 0 and line:
                 lot = line[0]
-            else:
-                found = self._first()
-                if found is None:
-                    break
-                lot = found
+                held = lot.quantity
+                if quantity >= held:  # the whole lot (or an emptied one): it leaves the line now
+                    line.popleft()
+                    if by_id.get(lot.id) is lot:
+                        del by_id[lot.id]
+                    if held:
+                        pieces.append((lot, held, lot.basis))
+                        lot.quantity, lot.basis = 0, 0
+                        quantity -= held
+                else:
+                    basis = share(lot.basis, quantity, held)
+                    pieces.append((lot, quantity, basis))
+                    lot.quantity = held - quantity
+                    lot.basis -= basis
+                    quantity = 0
+            self.total -= taken - quantity
+            return pieces, quantity
+        while quantity > 0:
+            lot = self._first()
+            if lot is None:
+                break
             held = lot.quantity
             if quantity >= held:
                 pieces.append((lot, held, lot.basis))
                 lot.quantity, lot.basis = 0, 0
-                self.total -= held
                 quantity -= held
             else:
                 basis = share(lot.basis, quantity, held)
                 pieces.append((lot, quantity, basis))
                 lot.quantity = held - quantity
                 lot.basis -= basis
-                self.total -= quantity
                 quantity = 0
+        self.total -= taken - quantity
         return pieces, quantity
 
     def open_lots(self) -> list[_Lot]:
@@ -284,6 +300,7 @@ class _Run:
         self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
         self.label = "FIFO default" if method is Method.FIFO else f"method {method} (the run's --method)"
         self.specific = method is Method.SPECIFIC
+        self.by_method = not self.specific and not config.standing_orders  # every disposal is the run's method's
         self.wants = {k: sum((grains.of(s.quantity) for s in v), 0) for k, v in config.selections.items()}
         for seq, lot in enumerate(config.opening_lots, start=-len(config.opening_lots)):  # before every row
             moment = micros(lot.acquired_at)
@@ -341,7 +358,13 @@ class _Run:
             quantity, basis = quantity + same.quantity, basis + same.basis
             pool.discard(same)
         lot = _Lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
-        pool.add(lot)
+        line = pool.line
+        if pool.heap is None and (not line or (moment, seq) >= (line[-1].moment, line[-1].seq)):  # in order: no heap
+            pool.total += quantity
+            pool.by_id[id] = lot
+            line.append(lot)
+        else:
+            pool.add(lot)
         return lot
 
     def unpriced(self, row: Row, what: str, hint: str) -> None:
@@ -424,7 +447,10 @@ class _Run:
     ) -> None:
         """Book a disposal of ``quantity`` of ``asset`` from ``row.wallet`` for ``proceeds``."""
         pool = self.pool_of.get((asset, row.wallet)) or self.pool(asset, row.wallet)
-        if from_lot is not None:
+        if self.by_method and from_lot is None:  # the usual case: the run's method picks the lots
+            identification = self.label
+            pieces, short = pool.take(quantity)
+        elif from_lot is not None:
             piece = pool.take_from(from_lot, quantity)
             pieces, short = [piece], quantity - piece[1]
             identification = "withheld from the units received"
