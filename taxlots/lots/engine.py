@@ -262,10 +262,10 @@ class _Pool:
             self.total -= taken - quantity
             return pieces, quantity
         while quantity > 0:
-            lot = self._first()
-            if lot is None:
+            first = self._first()
+            if first is None:
                 break
-            held = lot.quantity
+            lot, held = first, first.quantity
             if quantity >= held:
                 pieces.append((lot, held, lot.basis))
                 lot.quantity, lot.basis = 0, 0
