@@ -100,28 +100,38 @@ class FrameSources:
         return SourceRef(files[row], lines[row], importers[row])
 
 
-def _grains(frame: pl.DataFrame, column: str) -> list[int | None]:
-    """A number column as grains: polars' exact parse where it applies, ``grains.of_text`` for the rest."""
-    text = pl.col(column)
-    parsed = frame.select(pl.when(text.str.contains(_EXACT)).then(text.cast(pl.Decimal(38, 18), strict=False).to_physical()))
-    values: list[int | None] = parsed.to_series().to_list()
-    odd = frame.select(pl.arg_where(text.is_not_null() & parsed.to_series().is_null())).to_series().to_list()
-    for i in odd:  # an exponent, a sign, more digits: exact in Python, or an error naming the row
-        try:
-            values[i] = grains.of_text(frame[column][i])
-        except grains.TooPrecise as exc:
-            raise ValueError(f"{frame['file'][i]}:{frame['line'][i]}: {column} {exc}; taxlots keeps amounts to 1e-18") from None
-    return values
+def _grains(frame: pl.DataFrame, column: str) -> pl.Series:
+    """A number column as Int128 grains: polars' exact parse where it applies, ``grains.of_text`` for the rest."""
+    text = frame.get_column(column)
+    exact = text.str.contains(_EXACT)
+    values = pl.select(pl.when(exact).then(text.cast(pl.Decimal(38, 18), strict=False).to_physical())).to_series().cast(pl.Int128)
+    odd = (text.is_not_null() & values.is_null()).arg_true()
+    if odd.len():  # an exponent, a sign, more digits: exact in Python, or an error naming the row
+        fixed = []
+        for i in odd.to_list():
+            try:
+                fixed.append(grains.of_text(text[i]))
+            except grains.TooPrecise as exc:
+                raise ValueError(f"{frame['file'][i]}:{frame['line'][i]}: {column} {exc}; taxlots keeps amounts to 1e-18") from None
+        values = values.scatter(odd, pl.Series(fixed, dtype=pl.Int128))
+    return values.alias(column)
 
 
-def _days(moments: pl.Series, zone: tzinfo) -> list[int | None]:
+def _codes(frame: pl.DataFrame, column: str) -> tuple[pl.Series, list[str | None]]:
+    """A column of repeated strings as small integer codes, and the (interned) string of each code; None for null."""
+    text = frame.get_column(column)
+    values = sorted(text.drop_nulls().unique().to_list())
+    return text.cast(pl.Enum(values)).to_physical().alias(column), [*map(intern, values), None]
+
+
+def _days(moments: pl.Series, zone: tzinfo) -> pl.Series:
     """The tax day (proleptic ordinal) of each moment (µs since the epoch) in ``zone``.
 
     The zone's UTC offset is looked up once per quarter hour that has rows (offsets change on quarter hours);
     a quarter hour whose two ends differ in offset is computed row by row.
     """
     if zone is UTC or getattr(zone, "key", None) == "UTC":
-        return (moments // _DAY_US + _ORDINAL_1970).to_list()
+        return moments // _DAY_US + _ORDINAL_1970
     values = moments.to_list()
     offsets: dict[int, int | None] = {}
     out: list[int | None] = []
@@ -140,55 +150,86 @@ def _days(moments: pl.Series, zone: tzinfo) -> list[int | None]:
             out.append(tax_date(rows.moment_of(us), zone).toordinal())
         else:
             out.append((us + offset) // _DAY_US + _ORDINAL_1970)
-    return out
+    return pl.Series(out, dtype=pl.Int64)
 
 
 def engine_rows(frame: pl.DataFrame, zone: tzinfo, batch: int = 8192) -> tuple[Iterator[rows.Row], FrameSources]:
     """The frame's rows as the engine's integer rows (in frame order, ``batch`` at a time), and their sources.
 
-    A row's position in ``frame`` is its ``i``; numbers become grains, times microseconds, tax days ordinals,
-    each a whole column at a time; repeated strings are shared through one interned object.
+    A row's position in ``frame`` is its ``i``. Every column is converted once, whole: numbers to Int128 grains,
+    times to microseconds, tax days to ordinals, repeated strings (wallets, assets, sources) to small codes
+    of one interned string each; the rows are then made a batch at a time from plain lists.
     """
     missing = [
         pl.lit(None, pl.Datetime("us", "UTC") if c == "acquired_at" else pl.String).alias(c) for c in _DECIDED if c not in frame.columns
     ]
     frame = frame.with_columns(missing)
-    return _batches(frame, zone, batch), FrameSources(frame)
+    moments = frame.get_column("timestamp").dt.epoch("us")
+    acquired = frame.get_column("acquired_at").dt.epoch("us")
+    numbers = [_grains(frame, c) for c in _NUMBERS]
+    shared = [_codes(frame, c) for c in _SHARED]
+    kinds = [_KINDS[k] for k in frame.get_column("type").unique().sort().to_list()]
+    columns = pl.DataFrame(
+        [
+            frame.get_column("seq"),
+            moments.alias("moment"),
+            _days(moments, zone).alias("day"),
+            frame.get_column("type").cast(pl.Enum([k.value for k in kinds])).to_physical().alias("kind"),
+            acquired.alias("acquired"),
+            _days(acquired, zone).alias("acquired_day"),
+            *numbers,
+            *(codes for codes, _ in shared),
+            frame.get_column("id"),
+            frame.get_column("disposition").fill_null(""),
+            frame.get_column("note").fill_null(""),
+        ]
+    )
+    tables = {c: table for c, (_, table) in zip(_SHARED, shared, strict=True)}
+    for source in ("price_source", "fee_source"):  # blank, not None
+        tables[source][-1] = ""
+    return _batches(columns, tables, kinds, batch), FrameSources(frame)
 
 
-def _batches(frame: pl.DataFrame, zone: tzinfo, batch: int) -> Iterator[rows.Row]:
+#: The number columns the engine reads, and the repeated strings it reads as codes.
+_NUMBERS = ("sent_qty", "received_qty", "fee_qty", "usd_value", "fee_usd", "gift_fmv")
+_SHARED = ("wallet", "sent_asset", "received_asset", "fee_asset", "to_wallet", "price_source", "fee_source")
+
+
+def _batches(columns: pl.DataFrame, tables: dict[str, list[str | None]], kinds: list[Kind], batch: int) -> Iterator[rows.Row]:
     offset = 0
-    for part in frame.iter_slices(batch):
+    for part in columns.iter_slices(batch):
 
         def col(name: str, part: pl.DataFrame = part) -> list[Any]:
             return part.get_column(name).to_list()
 
-        moments = part.get_column("timestamp").dt.epoch("us")
-        acquired = part.get_column("acquired_at").dt.epoch("us")
+        def text(name: str, part: pl.DataFrame = part) -> list[str | None]:
+            table = tables[name]
+            return [table[k] for k in part.get_column(name).fill_null(len(table) - 1).to_list()]
+
         yield from map(
             rows.Row,
             col("seq"),
             range(offset, offset + part.height),
-            moments.to_list(),
-            _days(moments, zone),
-            _shared(col("wallet")),
-            [_KINDS[k] for k in col("type")],
+            col("moment"),
+            col("day"),
+            text("wallet"),
+            [kinds[k] for k in col("kind")],
             col("id"),
-            _shared(col("sent_asset")),
-            _grains(part, "sent_qty"),
-            _shared(col("received_asset")),
-            _grains(part, "received_qty"),
-            _shared(col("fee_asset")),
-            _grains(part, "fee_qty"),
-            _grains(part, "usd_value"),
-            _shared(col("to_wallet")),
-            _grains(part, "fee_usd"),
-            acquired.to_list(),
-            _days(acquired, zone),
-            _grains(part, "gift_fmv"),
-            _shared(col("price_source"), ""),
-            _shared(col("fee_source"), ""),
-            [v or "" for v in col("disposition")],
-            [v or "" for v in col("note")],
+            text("sent_asset"),
+            col("sent_qty"),
+            text("received_asset"),
+            col("received_qty"),
+            text("fee_asset"),
+            col("fee_qty"),
+            col("usd_value"),
+            text("to_wallet"),
+            col("fee_usd"),
+            col("acquired"),
+            col("acquired_day"),
+            col("gift_fmv"),
+            text("price_source"),
+            text("fee_source"),
+            col("disposition"),
+            col("note"),
         )
         offset += part.height
