@@ -28,7 +28,8 @@ from taxlots.model.money import ZERO, decimal_context, plain
 from taxlots.reports.money import round_cents
 
 MISSING_LOT = "MISSING"
-_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()  # the lot of a slice no lot covered (a shortfall)
+_ORDINAL_1970 = 719_163  # date(1970, 1, 1).toordinal()
+_CENT = 10**16  # grains per cent  # the lot of a slice no lot covered (a shortfall)
 
 SLICE_SCHEMA: dict[str, pl.DataType] = {
     "disposal_id": pl.String(),
@@ -145,61 +146,101 @@ def slices(disposals: DisposalColumns | Iterable[Disposal], year: int | None, le
 
 
 def _from_columns(c: DisposalColumns, year: int | None) -> pl.DataFrame:
-    """:func:`slices` from the engine's columns: money split in Python integers, the rest whole columns in polars."""
+    """:func:`slices` from the engine's columns, whole columns in polars.
+
+    The cents follow :func:`split_grains`: every slice's basis and a lone slice's proceeds are rounded in
+    128-bit integers; only the proceeds of a split disposal's slices but the last (a share whose product
+    needs more than 128 bits) are computed in Python, and the last slices take what makes the totals.
+    """
     lo, hi = (date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()) if year is not None else (0, 1 << 62)
-    start, day = c.start, c.day
-    chosen = [k for k in range(len(day)) if lo <= day[k] < hi and start[k + 1] > start[k]]
-    owner: list[int] = []
-    at: list[int] = []  # the slices of the chosen disposals, in order
-    proceeds: list[int] = []
-    basis: list[int] = []
-    cents = grains.cents
-    sq, sb, total, whole = c.slice_quantity, c.slice_basis, c.proceeds, c.quantity
-    paused = gc.isenabled()
-    gc.disable()  # many small objects and no cycles: the collector would only rescan them
-    try:
-        for n, k in enumerate(chosen):
-            a, b = start[k], start[k + 1]
-            if b - a == 1:  # nearly always: nothing to split
-                owner.append(n)
-                at.append(a)
-                proceeds.append(cents(total[k]))
-                basis.append(cents(sb[a]))
-                continue
-            owner.extend(repeat(n, b - a))
-            at.extend(range(a, b))
-            p, q = split_grains(total[k], whole[k], sq[a:b], sb[a:b])
-            proceeds += p
-            basis += q
-    finally:
-        if paused:
-            gc.enable()
-    picked = pl.Series(chosen, dtype=pl.UInt32)
+    ends = pl.Series(c.start, dtype=pl.Int64)
+    disposals = pl.DataFrame(
+        {"k": pl.int_range(len(c.day), eager=True, dtype=pl.UInt32), "day": pl.Series(c.day, dtype=pl.Int32), "a": ends[:-1], "b": ends[1:]}
+    ).filter((pl.col("b") > pl.col("a")) & pl.col("day").is_between(lo, hi, closed="left"))
+    picked = disposals["k"]
+    owner_of = disposals.select(
+        owner=pl.int_range(pl.len(), dtype=pl.UInt32).repeat_by(pl.col("b") - pl.col("a")).explode(),
+        j=pl.int_ranges("a", "b", dtype=pl.UInt32).explode(),
+        last=pl.int_ranges("a", "b").explode() == (pl.col("b") - 1).repeat_by(pl.col("b") - pl.col("a")).explode(),
+        split=(pl.col("b") - pl.col("a") > 1).repeat_by(pl.col("b") - pl.col("a")).explode(),
+        first=(pl.col("b") - pl.col("a")).cum_sum().shift(1).fill_null(0).repeat_by(pl.col("b") - pl.col("a")).explode(),
+    )
+    where = owner_of["j"]
+    money = owner_of.with_columns(
+        basis=pl.Series(c.slice_basis, dtype=pl.Int128).gather(where),
+        total=pl.Series(c.proceeds, dtype=pl.Int128).gather(picked).gather(owner_of["owner"]),
+        head=_split_heads(c, disposals),
+    ).with_columns(
+        cb=_cents(pl.col("basis")),
+        cp=pl.when(~pl.col("split")).then(_cents(pl.col("total"))).otherwise(pl.col("head")),
+    )
+    rest = pl.col("last") & pl.col("split")
+    money = money.select(
+        proceeds=pl.when(rest).then(_cents(pl.col("total")) - _owner_sum(pl.col("cp").fill_null(0))).otherwise(pl.col("cp")).cast(pl.Int64),
+        cost_basis=pl.when(rest)
+        .then(_cents(_owner_sum(pl.col("basis"))) - (_owner_sum(pl.col("cb")) - pl.col("cb")))
+        .otherwise(pl.col("cb"))
+        .cast(pl.Int64),
+    )
     per_disposal = pl.DataFrame(
         {
             "disposal_id": pl.Series(c.id, dtype=pl.String).gather(picked),
             "wallet": pl.Series(c.wallet, dtype=pl.String).gather(picked),
             "asset": pl.Series(c.asset, dtype=pl.String).gather(picked),
-            "date_sold": _dates(pl.Series(day, dtype=pl.Int32).gather(picked)),
+            "date_sold": _dates(disposals["day"]),
             "price_source": pl.Series(c.price_source, dtype=pl.String).gather(picked),
             "identification": pl.Series(c.identification, dtype=pl.String).gather(picked),
             **_sold_at(c, pl.Series(c.row, dtype=pl.UInt32).gather(picked)),
         }
     )
-    where = pl.Series(at, dtype=pl.UInt32)
     lot_id = pl.Series(c.lot_id, dtype=pl.String).gather(where)
     frame = pl.DataFrame(
         {
             "lot_id": lot_id.fill_null(MISSING_LOT),
-            "quantity": grains_text(pl.Series(sq, dtype=pl.Int128).gather(where)),
+            "quantity": grains_text(pl.Series(c.slice_quantity, dtype=pl.Int128).gather(where)),
             "date_acquired": _dates(pl.Series(c.acquired_day, dtype=pl.Int32).gather(where)).set(lot_id.is_null(), None),
-            "proceeds": pl.Series(proceeds, dtype=pl.Int64),
-            "cost_basis": pl.Series(basis, dtype=pl.Int64),
+            "proceeds": money["proceeds"],
+            "cost_basis": money["cost_basis"],
             "long_term": pl.Series(c.long_term, dtype=pl.Boolean).gather(where),
         }
     )
-    out = pl.concat([per_disposal[pl.Series(owner, dtype=pl.UInt32)], frame], how="horizontal")
+    out = pl.concat([per_disposal[owner_of["owner"]], frame], how="horizontal")
     return out.with_columns(gain=pl.col("proceeds") - pl.col("cost_basis")).select(SLICE_SCHEMA.keys())
+
+
+def _split_heads(c: DisposalColumns, disposals: pl.DataFrame) -> pl.Series:
+    """The proceeds cents of each slice but the last of every split disposal (``grains.share_cents``), null elsewhere."""
+    split = disposals.filter(pl.col("b") - pl.col("a") > 1)
+    heads: list[int | None] = []
+    sq, total, whole = c.slice_quantity, c.proceeds, c.quantity
+    previous = 0
+    for k, a, b in split.select("k", "a", "b").iter_rows():
+        heads.extend(repeat(None, a - previous))  # the slices before this disposal's (of disposals not split, or not chosen)
+        p, twice_den = total[k], 2 * whole[k] * _CENT
+        for j in range(a, b - 1):  # grains.share_cents, inlined: p * q / whole in cents, half up on the magnitude
+            num = p * sq[j]
+            magnitude = (2 * abs(num) + twice_den // 2) // twice_den
+            heads.append(magnitude if num >= 0 else -magnitude)
+        heads.append(None)
+        previous = b
+    heads.extend(repeat(None, len(sq) - previous))
+    return pl.Series(heads, dtype=pl.Int64).gather(_slice_index(disposals))
+
+
+def _owner_sum(values: pl.Expr) -> pl.Expr:
+    """On each disposal's last slice, the sum of its slices' ``values``: running sums, as the slices are contiguous."""
+    running = values.cum_sum()
+    return running - running.shift(1).fill_null(0).gather(pl.col("first"))
+
+
+def _slice_index(disposals: pl.DataFrame) -> pl.Series:
+    return disposals.select(pl.int_ranges("a", "b", dtype=pl.UInt32).explode()).to_series()
+
+
+def _cents(grains_: pl.Expr) -> pl.Expr:
+    """Int128 USD grains to cents, half up on the magnitude (``grains.cents``)."""
+    cent, half, zero = pl.lit(10**16, pl.Int128), pl.lit(5 * 10**15, pl.Int128), pl.lit(0, pl.Int128)
+    return pl.when(grains_ < 0).then(zero - (zero - grains_ + half) // cent).otherwise((grains_ + half) // cent)  # no neg for i128
 
 
 def _dates(ordinals: pl.Series) -> pl.Series:

@@ -94,3 +94,18 @@ def test_columns_and_disposal_values_give_the_same_frame(rows: list[LedgerRow]) 
             plain = frames.slices(result.disposals, year)
             assert fast.equals(plain), (method, year)
             assert fast.schema == plain.schema
+
+
+def test_negative_proceeds_round_on_the_magnitude_in_both_paths() -> None:
+    """A fee larger than the sale: proceeds 1 - 4.01 = -3.01, split 2/3 : 1/3. -2.00666... is -2.01 (half up on
+    the magnitude), and the last slice takes the rest, -1.00. The lone sale T: 0.5 - 0.755 = -0.255 is -0.26."""
+    rows = ledger("""
+        2024-01-01 K trade 10 USD -> 1 BTC id A
+        2024-01-02 K trade 20 USD -> 1 BTC id B
+        2024-02-01 K trade 1.5 BTC -> 1 USD fee 4.01 USD id S
+        2024-02-02 K trade 0.5 BTC -> 0.5 USD fee 0.755 USD id T
+    """)
+    result = match(rows)
+    want = [("S", "A", -201, 1000), ("S", "B", -100, 1000), ("T", "B", -26, 1000)]
+    for disposals in (result.columns, result.disposals):
+        assert frames.slices(disposals, 2024).select("disposal_id", "lot_id", "proceeds", "cost_basis").rows() == want
