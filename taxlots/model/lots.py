@@ -107,7 +107,7 @@ class Sources(Protocol):
 
 
 class DisposalColumns:
-    """The disposals of a run as columns: the engine appends to them, reports read them whole.
+    """The disposals of a run as columns: the engine fills them once, reports read them whole.
 
     One entry per disposal (``id`` ... ``identification``, in event order) and one per lot slice (``lot_id`` ...
     ``long_term``, in the same order; disposal ``k`` owns slices ``start[k]`` to ``start[k + 1]``). Quantities
@@ -139,55 +139,46 @@ class DisposalColumns:
     )
 
     def __init__(self, sources: Sources) -> None:
-        self.id: list[str] = []
-        self.asset: list[str] = []
-        self.wallet: list[str] = []
-        self.quantity: list[int] = []
-        self.proceeds: list[int] = []
-        self.moment: list[int] = []
-        self.day: list[int] = []
-        self.start: list[int] = [0]  # one more than there are disposals: the end of the last one's slices
-        self.row: list[int] = []
-        self.missing: list[bool] = []
-        self.price_source: list[str] = []
-        self.identification: list[str] = []
-        self.lot_id: list[str | None] = []  # None: units no lot covered (a shortfall)
-        self.slice_quantity: list[int] = []
-        self.slice_basis: list[int] = []
-        self.acquired_day: list[int] = []  # 0 for a shortfall
-        self.long_term: list[bool] = []
+        self.id: tuple[str, ...] = ()
+        self.asset: tuple[str, ...] = ()
+        self.wallet: tuple[str, ...] = ()
+        self.quantity: tuple[int, ...] = ()
+        self.proceeds: tuple[int, ...] = ()
+        self.moment: tuple[int, ...] = ()
+        self.day: tuple[int, ...] = ()
+        self.start: tuple[int, ...] = (0,)  # one more than there are disposals: the end of the last one's slices
+        self.row: tuple[int, ...] = ()
+        self.missing: tuple[bool, ...] = ()
+        self.price_source: tuple[str, ...] = ()
+        self.identification: tuple[str, ...] = ()
+        self.lot_id: tuple[str | None, ...] = ()  # None: units no lot covered (a shortfall)
+        self.slice_quantity: tuple[int, ...] = ()
+        self.slice_basis: tuple[int, ...] = ()
+        self.acquired_day: tuple[int, ...] = ()  # 0 for a shortfall
+        self.long_term: tuple[bool, ...] = ()
         self.sources = sources
         self._rows: list[Disposal] | None = None
 
     def __len__(self) -> int:
         return len(self.id)
 
-    def fill(self, disposals: Sequence[tuple[Any, ...]], slices: Sequence[tuple[Any, ...]]) -> None:
-        """Append disposals and slices given as rows: a disposal's fields in this class's order, ``row`` after
-        ``start`` (which is where its slices end), and a slice's ``lot_id, quantity, basis, acquired_day, long_term``.
+    def fill(self, disposals: list[tuple[Any, ...]], slices: list[tuple[Any, ...]]) -> None:
+        """Set the columns from rows, once, emptying the lists as it goes (the rows are not kept twice).
+
+        A disposal's row holds its fields in this class's order, ``row`` after ``start`` (where its slices
+        end); a slice's row is ``lot_id, quantity, basis, acquired_day, long_term``.
         """
+        assert not self.id and not self.lot_id, "fill sets the columns of an empty set of disposals"
         if disposals:
-            (ids, assets, wallets, quantities, proceeds, moments, days, ends, rows, missing, sources, how) = zip(*disposals, strict=True)
-            offset = self.start[-1]
-            self.id += ids
-            self.asset += assets
-            self.wallet += wallets
-            self.quantity += quantities
-            self.proceeds += proceeds
-            self.moment += moments
-            self.day += days
-            self.start += [offset + end for end in ends] if offset else ends
-            self.row += rows
-            self.missing += missing
-            self.price_source += sources
-            self.identification += how
+            columns = tuple(zip(*disposals, strict=True))
+            disposals.clear()
+            (self.id, self.asset, self.wallet, self.quantity, self.proceeds, self.moment, self.day, ends) = columns[:8]
+            (self.row, self.missing, self.price_source, self.identification) = columns[8:]
+            self.start = (0, *ends)
         if slices:
-            lot_ids, sq, sb, acquired, long_term = zip(*slices, strict=True)
-            self.lot_id += lot_ids
-            self.slice_quantity += sq
-            self.slice_basis += sb
-            self.acquired_day += acquired
-            self.long_term += long_term
+            columns = tuple(zip(*slices, strict=True))
+            slices.clear()
+            self.lot_id, self.slice_quantity, self.slice_basis, self.acquired_day, self.long_term = columns
         self._rows = None
 
     def source(self, k: int) -> SourceRef:
@@ -234,7 +225,7 @@ def joined(first: DisposalColumns, second: DisposalColumns) -> DisposalColumns:
         if name not in ("start", "sources", "_rows"):
             setattr(out, name, getattr(first, name) + getattr(second, name))
     offset = first.start[-1]
-    out.start = first.start + [offset + s for s in second.start[1:]]
+    out.start = first.start + tuple(offset + s for s in second.start[1:])
     return out
 
 
