@@ -124,6 +124,11 @@ def test_huge_number_is_a_row_error_and_nothing_reaches_stdout(tmp_path: Path) -
     tiny = runner.invoke(app, ["gains", str(ledger(tmp_path, "t.csv", LEDGER.replace("BTC,1,USD", "BTC,1e-30,USD")))])
     assert tiny.exit_code == 1 and tiny.stdout == ""
     assert "sent_qty '1e-30' is below 1e-18, the smallest amount taxlots keeps" in tiny.stderr
+    fine = runner.invoke(app, ["gains", str(ledger(tmp_path, "f.csv", LEDGER.replace("BTC,1,USD", "BTC,1.0000000000000000001,USD")))])
+    assert fine.exit_code == 1 and fine.stdout == ""
+    assert "sent_qty '1.0000000000000000001' has more than 18 decimals; taxlots keeps amounts exactly to 1e-18" in fine.stderr
+    zeros = runner.invoke(app, ["gains", str(ledger(tmp_path, "z.csv", LEDGER.replace("BTC,1,USD", "BTC,1.000000000000000001000,USD")))])
+    assert "more than 18 decimals" not in zeros.stderr  # 18 decimals and trailing zeros: exact
 
 
 def test_far_future_dates_are_errors_and_dates_after_today_warnings(tmp_path: Path) -> None:

@@ -54,6 +54,8 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
         rules.append((value.is_not_null() & exact.is_null(), pl.format(big, value)))
         tiny = f"{col} '{{}}' is below 1e-18, the smallest amount taxlots keeps"
         rules.append(((exact == 0) & ~ex.is_zero(value), pl.format(tiny, value)))
+        fine = f"{col} '{{}}' has more than 18 decimals; taxlots keeps amounts exactly to 1e-18"
+        rules.append(((exact != 0) & value.str.contains(r"\.\d{18}\d*[1-9]"), pl.format(fine, value)))
     stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     rules.append(
         (pl.col("timestamp") < EARLIEST, pl.format(f"timestamp {{}} is before {EARLIEST:%Y-%m-%d}: not a real date of a trade", stamp))
