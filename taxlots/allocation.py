@@ -12,6 +12,7 @@ import csv
 from decimal import Decimal, InvalidOperation
 
 from taxlots.lots.transition import Assignment
+from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic
 from taxlots.model.source import SourceRef
 
@@ -42,11 +43,14 @@ def read(path: str) -> tuple[tuple[Assignment, ...], list[Diagnostic]]:
             qty = Decimal(text)
         except InvalidOperation:
             qty = Decimal(-1)
-        if not lot or not wallet or not qty.is_finite() or qty <= 0:
+        if not lot or not wallet or not qty.is_finite() or qty <= 0 or not grains.exact(qty):
+            precise = qty.is_finite() and qty > 0 and not grains.exact(qty)
             diags.append(
                 Diagnostic(
                     code=Code.BAD_OPTION,
-                    message=f"an allocation line needs a lot_id, a wallet and a positive quantity (got {text!r})",
+                    message=f"an allocation quantity has more than 18 decimals (got {text!r})"
+                    if precise
+                    else f"an allocation line needs a lot_id, a wallet and a positive quantity (got {text!r})",
                     source=SourceRef(path, line),
                 )
             )

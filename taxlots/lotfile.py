@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from taxlots import inputs
+from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic
 from taxlots.model.lots import Selection
 from taxlots.model.source import SourceRef
@@ -73,6 +74,9 @@ def read(path: str) -> tuple[dict[str, tuple[Selection, ...]], list[Diagnostic]]
             continue
         if not qty.is_finite() or qty <= 0:
             bad(line, f"quantity '{text}' must be a positive number")
+            continue
+        if not grains.exact(qty):
+            bad(line, f"quantity '{text}' has more than 18 decimals; taxlots keeps amounts exactly to 1e-18")
             continue
         out.setdefault(disposal, []).append(Selection(disposal_id=disposal, lot_id=lot, quantity=qty, source=SourceRef(path, line, "lots")))
     return {k: tuple(v) for k, v in out.items()}, diags

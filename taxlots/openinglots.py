@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from taxlots.lots.holding import tax_date
+from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic
 from taxlots.model.lots import Lot
 from taxlots.model.source import SourceRef
@@ -59,7 +60,11 @@ def read(path: str, zone: ZoneInfo | None = None) -> tuple[tuple[Lot, ...], list
             continue
         cell = {c: cells[i].strip() if i < len(cells) else "" for c, i in at.items()}
         qty, basis, when = _number(cell["quantity"]), _number(cell["basis"]), _moment(cell["acquired_at"])
+        precise = [
+            f"{c} '{cell[c]}' has more than 18 decimals" for c, v in (("quantity", qty), ("basis", basis)) if v and not grains.exact(v)
+        ]
         problems = [
+            *precise,
             *(f"{c} is blank" for c in ("lot_id", "asset", "wallet") if not cell[c]),
             *([f"quantity '{cell['quantity']}' is not a positive number"] if qty is None or qty <= 0 else []),
             *([f"basis '{cell['basis']}' is not a number of at least 0"] if basis is None or basis < 0 else []),

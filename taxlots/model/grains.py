@@ -33,6 +33,11 @@ def of(value: Decimal) -> int:
     return whole
 
 
+def exact(value: Decimal) -> bool:
+    """Whether ``value`` is a whole number of grains (at most 18 decimals)."""
+    return value.is_finite() and value.scaleb(18) == value.scaleb(18).to_integral_value()
+
+
 def of_text(text: str) -> int:
     """The grains of a number string (see :func:`of`)."""
     return of(Decimal(text))
