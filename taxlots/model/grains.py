@@ -62,7 +62,12 @@ def plain(grains: int) -> str:
 
 
 def share(value: int, part: int, whole: int) -> int:
-    """``value * part / whole`` rounded half even to a grain; ``value`` itself when ``part == whole``."""
+    """``value * part / whole`` rounded half even to a grain; ``value`` itself when ``part == whole``.
+
+    The exact fraction, rounded once: the same grain as ``money.share`` whenever ``value * part`` has at most
+    50 digits (its Decimal context's precision: a trillion USD times a million units), and the correctly
+    rounded one beyond, where the Decimal product would itself have been rounded first.
+    """
     if part == whole:
         return value
     q, r = divmod(value * part, whole)  # floor division: 0 <= r < whole for whole > 0
