@@ -64,9 +64,9 @@ def plain(grains: int) -> str:
 def share(value: int, part: int, whole: int) -> int:
     """``value * part / whole`` rounded half even to a grain; ``value`` itself when ``part == whole``.
 
-    The exact fraction, rounded once: the same grain as ``money.share`` whenever ``value * part`` has at most
-    50 digits (its Decimal context's precision: a trillion USD times a million units), and the correctly
-    rounded one beyond, where the Decimal product would itself have been rounded first.
+    The exact fraction, rounded once. ``money.share`` computes the same in a 50-digit Decimal context, which
+    rounds the product and the quotient first; the two can differ by one grain (1e-18) in the rare case where
+    that first rounding lands on a half, or where ``value * part`` has more than 50 digits.
     """
     if part == whole:
         return value
