@@ -92,13 +92,13 @@ def main() -> int:
     start, cpu0 = time.perf_counter(), time.process_time()
     run = pipeline.run([str(path)], method=Method(args.method), scope=Scope(args.scope), zone=ZoneInfo("UTC"))
     matched, cpu1 = time.perf_counter(), time.process_time()
-    slices = frames.slices(run.result.disposals, None)
+    slices = frames.slices(run.result.columns, None)
     write_frame_csv(DATA / "gains.csv", table(slices), HEADER)
     done, cpu2 = time.perf_counter(), time.process_time()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     events = run.ledger.frame.height
     errors = sum(1 for d in run.diagnostics if d.severity == "error")
-    print(f"{events} ledger rows, {len(run.result.disposals)} disposals, {slices.height} gain rows, {errors} errors")
+    print(f"{events} ledger rows, {len(run.result.columns)} disposals, {slices.height} gain rows, {errors} errors")
     print(
         f"read+match {matched - start:.2f} s, report {done - matched:.2f} s, total {done - start:.2f} s "
         f"({events / (done - start):,.0f} rows/s), peak RSS {rss_mb:,.0f} MB"

@@ -83,7 +83,7 @@ def main() -> int:
         return text
 
     run = pipeline.run([str(path)], zone=ZoneInfo("UTC"), as_of=datetime(2025, 12, 31).date())
-    print(f"pipeline: {took()}, {len(run.result.disposals)} disposals")
+    print(f"pipeline: {took()}, {len(run.result.columns)} disposals")
     year = frames.from_run(run.result, run.ledger.frame, run.diagnostics, 2025)
     print(f"frames bridge: {took()}, {year.slices.height} slices")
     report = yearly.build(year, yearly.ReportOptions(form=form8949.Options(year=2025)))
