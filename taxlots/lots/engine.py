@@ -240,27 +240,6 @@ class _Pool:
         """Greedy: whole lots in the method's order, splitting the last. Returns the pieces and the shortfall."""
         pieces: list[_Piece] = []
         taken = quantity
-        if self.heap is None and self.method is not Method.LIFO:  # FIFO in acquisition order: the front of the line
-            line, by_id = self.line, self.by_id
-            while quantity > 0 and line:
-                lot = line[0]
-                held = lot.quantity
-                if quantity >= held:  # the whole lot (or an emptied one): it leaves the line now
-                    line.popleft()
-                    if by_id.get(lot.id) is lot:
-                        del by_id[lot.id]
-                    if held:
-                        pieces.append((lot, held, lot.basis))
-                        lot.quantity, lot.basis = 0, 0
-                        quantity -= held
-                else:
-                    basis = share(lot.basis, quantity, held)
-                    pieces.append((lot, quantity, basis))
-                    lot.quantity = held - quantity
-                    lot.basis -= basis
-                    quantity = 0
-            self.total -= taken - quantity
-            return pieces, quantity
         while quantity > 0:
             first = self._first()
             if first is None:
