@@ -2,14 +2,16 @@
 
 It lists every row of each such box in the form's column order, (a) to (h), with a total at the foot of
 every page and the box total after its last page (that total is the one on the form's summary row). Text
-is set in Courier so columns line up by character count: one text run per line keeps a year of hundreds of
-thousands of rows fast. Courier is a Latin-1 font; any other character is shown as ``?``. A description
+is set in Courier so columns line up by character count, one text run per line: the lines are built in
+polars, and a page's runs are written at once (:func:`put_lines`, the bytes ``FPDF.text`` would write), so a
+year of hundreds of thousands of rows takes seconds. Courier is a Latin-1 font; any other character is shown as ``?``. A description
 longer than its column continues on the next line (never cut). The creation date is fixed (the tax year's
 last day) so reruns give the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -17,6 +19,9 @@ from pathlib import Path
 
 import polars as pl
 from fpdf import FPDF
+from fpdf.enums import TextMode
+from fpdf.fonts import CoreFont
+from fpdf.util import escape_parens
 
 from taxlots.reports.form8949 import PART, Box, Form8949, Rounding
 from taxlots.reports.money import form_amount, form_amount_expr
@@ -60,25 +65,101 @@ def _lines(rows: pl.DataFrame, whole: bool) -> list[str]:
     return rows.select(pl.concat_str(padded, separator=" ").str.strip_chars_end()).to_series().to_list()
 
 
+def _wrapped(rows: pl.DataFrame, whole: bool) -> dict[int, list[str]]:
+    """The rows whose description does not fit one line as it is, by position: their lines (first, then the rest).
+
+    polars picks the candidates (too long, empty, ending in a space, or with a character outside printable
+    ASCII); :func:`wrap` decides, so only those rows pay for ``textwrap``.
+    """
+    a = pl.col("a")
+    candidates = rows.select(
+        ((a.str.len_chars() > WIDTHS[0]) | (a.str.len_chars() == 0) | a.str.ends_with(" ") | a.str.contains(r"[^ -~]")).arg_true()
+    ).to_series()
+    out: dict[int, list[str]] = {}
+    for i in candidates.to_list():
+        a_, b, c, d, e, f, g, h = rows.row(i)
+        parts = wrap(a_)
+        if parts != [a_]:
+            first = _row(parts[0], b, c, f, (d, e, g, h), whole)
+            out[i] = [first, *(_line((extra, "", "", "", "", "", "", "")) for extra in parts[1:])]
+    return out
+
+
 def box_lines(form: Form8949, box: Box) -> Iterator[list[str]]:
-    """The lines of each statement page of ``box``: rows, then the page total (and the box total at the end)."""
+    """The lines of each statement page of ``box``: rows, then the page total (and the box total at the end).
+
+    A page holds as many rows as fit in :data:`LINES_PER_PAGE` less the two total lines; a row whose
+    description wraps takes all its lines on one page.
+    """
     whole = form.options.rounding is Rounding.DOLLARS
     rows = form.detail.filter(form.detail["box"] == str(box)).select(*"abcdefgh")
     lines = _lines(rows, whole)
-    page: list[str] = []
-    page_sum = [0, 0, 0, 0]
-    box_sum = [0, 0, 0, 0]
+    wrapped = _wrapped(rows, whole)
     budget = LINES_PER_PAGE - 2  # room for the page total and the box total
-    for (a, b, c, d, e, f, g, h), line in zip(rows.iter_rows(), lines, strict=True):
-        parts = wrap(a)
-        if len(page) + len(parts) > budget:
-            yield [*page, "", _row("Page total", "", "", "", page_sum, whole)]
-            page, page_sum = [], [0, 0, 0, 0]
-        page.append(line if parts[0] is a else _row(parts[0], b, c, f, (d, e, g, h), whole))  # a wrapped one: its first line
-        page += [_line((extra, "", "", "", "", "", "", "")) for extra in parts[1:]]
-        page_sum = [s + v for s, v in zip(page_sum, (d, e, g, h), strict=True)]
-        box_sum = [s + v for s, v in zip(box_sum, (d, e, g, h), strict=True)]
-    yield [*page, "", _row("Page total", "", "", "", page_sum, whole), _row(f"Box {box} total", "", "", "", box_sum, whole)]
+    starts = [0]  # the first row of each page
+    if wrapped:
+        used = 0
+        for i in range(rows.height):
+            size = len(wrapped[i]) if i in wrapped else 1
+            if used and used + size > budget:
+                starts.append(i)
+                used = 0
+            used += size
+    else:
+        starts = list(range(0, max(rows.height, 1), budget))
+    page = pl.Series(starts, dtype=pl.Int64).search_sorted(pl.int_range(rows.height, eager=True), side="right") - 1
+    sums = {
+        p: (d, e, g, h)
+        for p, d, e, g, h in rows.select(pl.Series("page", page), *"degh").group_by("page").agg(pl.col(*"degh").sum()).iter_rows()
+    }
+    box_sum = [sum(v[k] for v in sums.values()) for k in range(4)]
+    ends = [*starts[1:], rows.height]
+    for p, (first, end) in enumerate(zip(starts, ends, strict=True)):
+        body = lines[first:end]
+        if wrapped and any(i in wrapped for i in range(first, end)):
+            body = [line for i in range(first, end) for line in (wrapped.get(i) or [lines[i]])]
+        footer = ["", _row("Page total", "", "", "", sums.get(p, (0, 0, 0, 0)), whole)]
+        if p == len(starts) - 1:
+            footer.append(_row(f"Box {box} total", "", "", "", box_sum, whole))
+        yield [*body, *footer]
+
+
+def _plain_text_state(pdf: FPDF) -> bool:
+    """Whether ``pdf.text`` writes nothing but ``BT x y Td (text) Tj ET`` (core font, no decoration or colour)."""
+    return (
+        isinstance(pdf.current_font, CoreFont)
+        and pdf.text_mode == TextMode.FILL
+        and not (pdf.underline or pdf.strikethrough or pdf._record_text_quad_points)
+        and pdf.fill_color == pdf.text_color
+    )
+
+
+def put_lines(pdf: FPDF, lines: Sequence[str]) -> None:
+    """Set ``lines`` down the current page, one text run per line, byte for byte what ``pdf.text`` writes.
+
+    ``pdf.text`` costs several µs a line in checks; a year of 600,000 rows has over 600,000 lines. The first
+    line goes through it (it sets the page's font); the rest are the same operators, their text made
+    Latin-1 and escaped once for the whole page.
+    """
+    if not lines:
+        return
+    pdf.text(36, 40, _latin1(lines[0]))
+    rest = "\n".join(lines[1:])
+    if len(lines) == 1:
+        return
+    if rest.count("\n") != len(lines) - 2 or not _plain_text_state(pdf):  # a line break inside a line: one by one
+        for i, text in enumerate(lines[1:], start=1):
+            pdf.text(36, 40 + i * LEADING, _latin1(text))
+        return
+    texts = escape_parens(pdf.normalize_text(_latin1(rest))).split("\n")
+    runs = [f"{head}({text}) Tj ET" for head, text in zip(_run_heads(pdf.k, pdf.h, len(texts)), texts, strict=True)]
+    pdf._out("\n".join(runs))  # _out ends it with the newline each text run would have had
+
+
+@functools.cache
+def _run_heads(k: float, h: float, count: int) -> tuple[str, ...]:
+    """The start of the text runs of lines 1 to ``count`` (``pdf.text`` at x 36, y 40 + i * LEADING)."""
+    return tuple(f"BT {36 * k:.2f} {(h - (40 + i * LEADING)) * k:.2f} Td " for i in range(1, count + 1))
 
 
 def write(path: Path, form: Form8949, name: str, tin: str) -> None:
@@ -106,6 +187,5 @@ def write(path: Path, form: Form8949, name: str, tin: str) -> None:
                 "",
                 _line(HEADINGS),
             ]
-            for i, text in enumerate([*head, *lines]):
-                pdf.text(36, 40 + i * LEADING, _latin1(text))
+            put_lines(pdf, [*head, *lines])
     pdf.output(str(path))

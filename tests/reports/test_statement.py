@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import polars as pl
+from fpdf import FPDF
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from taxlots.reports import statement
+from taxlots.reports.form8949 import Box, Rounding
 from taxlots.reports.money import form_amount, form_amount_expr
 from taxlots.reports.statement import WIDTHS, _lines, _row, wrap
 from tests.reports._build import year_report
@@ -69,3 +74,71 @@ def test_lines_built_in_polars_are_the_rows_python_writes() -> None:
     for whole_dollars in (False, True):
         want = [_row(a, b, c, f, (d, e, g, h), whole_dollars) for a, b, c, d, e, f, g, h in rows.iter_rows()]
         assert _lines(rows, whole_dollars) == want
+
+
+def _reference_pages(rows: list[tuple], box: str, whole: bool) -> list[list[str]]:
+    """The statement's pages written plainly: rows in order, a page full when its next row's lines do not fit."""
+    budget = statement.LINES_PER_PAGE - 2
+    pages, page, page_sum, box_sum = [], [], [0, 0, 0, 0], [0, 0, 0, 0]
+    for a, b, c, d, e, f, g, h in rows:
+        parts = wrap(a)
+        if page and len(page) + len(parts) > budget:
+            pages.append([*page, "", _row("Page total", "", "", "", page_sum, whole)])
+            page, page_sum = [], [0, 0, 0, 0]
+        page.append(_row(parts[0], b, c, f, (d, e, g, h), whole))
+        page += parts[1:]  # a wrapped line stands alone in column (a)
+        page_sum = [s + v for s, v in zip(page_sum, (d, e, g, h), strict=True)]
+        box_sum = [s + v for s, v in zip(box_sum, (d, e, g, h), strict=True)]
+    pages.append([*page, "", _row("Page total", "", "", "", page_sum, whole), _row(f"Box {box} total", "", "", "", box_sum, whole)])
+    return pages
+
+
+_DESCRIPTIONS = st.one_of(
+    st.sampled_from(["0.5 BTC", "ü 1 ETH", "", "trail ", "x" * 44, "x" * 45, "a\tb", "(1) BTC \\ x"]),
+    st.builds(lambda word, n: " ".join([word] * n), st.sampled_from(["BTC", "0.123456789", "Kraken:abc", "€"]), st.integers(1, 60)),
+)
+_CENTS = st.integers(-(10**12), 10**12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(_DESCRIPTIONS, _CENTS, _CENTS, st.one_of(st.just(0), _CENTS), _CENTS), max_size=140),
+    whole=st.booleans(),
+)
+@example(rows=[("word " * 12, 1, 1, 0, 1)] + [("0.5 BTC", 1, 1, 0, 1)] * 42, whole=False)  # 2 + 40 lines fill page 1
+def test_pages_and_totals_match_a_plain_reference(rows: list[tuple[str, int, int, int, int]], whole: bool) -> None:
+    full = [(a, "01/02/2024", "03/04/2024", d, e, "" if g == 0 else "M", g, h) for a, d, e, g, h in rows]
+    detail = pl.DataFrame(
+        [("I", *row) for row in full],
+        schema={"box": pl.String, **{c: pl.Int64 if c in "degh" else pl.String for c in "abcdefgh"}},
+        orient="row",
+    )
+    form = SimpleNamespace(options=SimpleNamespace(rounding=Rounding.DOLLARS if whole else Rounding.CENTS), detail=detail)
+    pages = list(statement.box_lines(form, Box.I))  # type: ignore[arg-type]
+    assert pages == _reference_pages(full, "I", whole)
+    if len(rows) == 43 and rows[0][0] == "word " * 12:  # the example, counted by hand: 42 lines and 2 totals, then 2 rows
+        assert [len(page) for page in pages] == [44, 2 + 3]
+
+
+def _page_bytes(lines: list[str], fast: bool, style: str = "", colour: bool = False) -> bytes:
+    pdf = FPDF(orientation="landscape", unit="pt", format="letter")
+    pdf.set_font("Courier", style=style, size=statement.SIZE)
+    if colour:
+        pdf.set_text_color(200, 0, 0)
+    pdf.add_page()
+    if fast:
+        statement.put_lines(pdf, lines)
+    else:
+        for i, text in enumerate(lines):
+            pdf.text(36, 40 + i * statement.LEADING, statement._latin1(text))
+    return bytes(pdf.pages[1].contents)
+
+
+def test_put_lines_writes_the_bytes_fpdf_text_writes() -> None:
+    lines = ["Form 8949 (head)", "a (b) c \\ d", "ü € 中 ✓", "", "tab\there", "cr\rhere", "x" * 200, "  lead", "last)"]
+    for case in (lines, lines[:1], lines[:2], [*lines, "in\nside"], []):
+        for style, colour in (("", False), ("U", False), ("", True)):
+            assert _page_bytes(case, True, style, colour) == _page_bytes(case, False, style, colour), (case, style, colour)
+    # By hand, one text run: the parentheses and the backslash escaped, the euro sign and the CJK one as '?'.
+    assert b"BT 36.00 " in _page_bytes(lines, True) and b"(a \\(b\\) c \\\\ d) Tj ET\n" in _page_bytes(lines, True)
+    assert b"(\xfc ? ? ?) Tj ET" in _page_bytes(lines, True)
