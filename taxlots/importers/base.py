@@ -12,6 +12,10 @@ An importer is a module that exports:
 - optionally ``PRIORITY`` (int, default 0): when two exports describe the same event under the same
   ``id`` (Kraken trades and ledgers), the row from the importer with the higher priority is kept.
 - optionally ``claims(header) -> bool``: a further check on top of the signatures.
+- optionally ``EVIDENCE`` (tuple of column names): columns the export has besides its signature that no
+  other tool's file is likely to have; when a signature has no column of its own, a header missing one of
+  its columns is named a broken export of this format only if it has one of these (``taxlots`` says
+  "looks like X but lacks ..." instead of "not a format taxlots knows").
 - optionally ``MIN_FIELDS`` (int): rows of this export may have this few fields, fewer than its header
   (Binance's order history nests short fill rows); ingest's field-count check accepts them.
 - optionally ``combine(rows) -> DataFrame``: run by ingest once over every file's rows (with its ``importer``,

@@ -39,6 +39,8 @@ NAME = "bitfinex-ledgers"
 TITLE = "Bitfinex ledgers report CSV"
 SIGNATURES = (("currency", "description", "amount", "balance", "date"),)
 _KNOWN_COLUMNS = {"#", "description", "currency", "amount", "balance", "date", "wallet"}
+#: Every signature column is a common word; with "#" or "Wallet" a header lacking one is a broken ledger.
+EVIDENCE = ("#", "wallet")
 
 
 def claims(header: tuple[str, ...]) -> bool:

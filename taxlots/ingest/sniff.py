@@ -56,16 +56,24 @@ def _distinctive(importers: tuple[ModuleType, ...]) -> dict[tuple[str, tuple[str
     return out
 
 
-def _closeness(header: tuple[str, ...], sig: tuple[str, ...], distinctive: frozenset[str]) -> tuple[float, float] | None:
+def _closeness(
+    header: tuple[str, ...], sig: tuple[str, ...], distinctive: frozenset[str], evidence: tuple[str, ...] = ()
+) -> tuple[float, float] | None:
     """How close a header that no importer claims is to ``sig``: ``(distinctive share, overall share)``, or None.
 
     A header is taken for a near miss of a format only when it has most of the signature's columns and at
     least half of the columns that only this format has: a file from another tool that shares a few generic
-    column names (date, amount, currency) is an unknown format, not a broken export of this one.
+    column names (date, amount, currency) is an unknown format, not a broken export of this one. A format
+    none of whose columns is its own (Bitfinex's ledger: currency, description, amount, balance, date) is
+    named only for a header with all of them but one and one of the importer's ``EVIDENCE`` columns.
     """
     cells = set(header)
-    overall = sum(c in cells for c in sig) / len(sig)
-    unique = sum(c in cells for c in distinctive) / len(distinctive) if distinctive else 0.0
+    present = sum(c in cells for c in sig)
+    overall = present / len(sig)
+    if not distinctive:
+        near = present >= len(sig) - 1 and any(c in cells for c in evidence)
+        return (0.0, overall) if near else None
+    unique = sum(c in cells for c in distinctive) / len(distinctive)
     if overall < 0.6 or unique < 0.5:
         return None
     return unique, overall
@@ -111,7 +119,7 @@ def sniff(path: str, importers: tuple[ModuleType, ...] = IMPORTERS, *, name: str
                 return Sniffed(found[0], number, sep, header, raw), None
             for imp in importers:
                 for sig in imp.SIGNATURES:
-                    score = _closeness(header, sig, distinctive[(imp.NAME, sig)])
+                    score = _closeness(header, sig, distinctive[(imp.NAME, sig)], getattr(imp, "EVIDENCE", ()))
                     missing = [c for c in sig if c not in header]
                     # the closest format is the one that lacks the fewest columns, then the most distinctive share
                     if score is not None and (best is None or (-len(missing), *score) > best[0]):

@@ -118,3 +118,19 @@ def test_a_header_missing_one_column_is_never_taken_for_another_format(path: Pat
             continue
         named = [t for t in titles if problem is not None and f"looks like {t} but" in problem.message]
         assert named in ([], [own.TITLE]), f"without {column!r}: {problem.message if problem else ''}"
+
+
+def test_a_ledger_of_common_words_is_named_only_with_its_own_evidence(tmp_path: Path) -> None:
+    """Bitfinex's ledger has no column of its own (currency, description, amount, balance, date are common
+    words): lacking one, it is named when it has its '#' or 'Wallet' column, and a bank file is not."""
+    cases = {
+        "#,DESCRIPTION,CURRENCY,AMOUNT,BALANCE,WALLET": "header looks like Bitfinex ledgers report CSV but lacks column(s): date",
+        "Description,Currency,Amount,Date,Wallet": "header looks like Bitfinex ledgers report CSV but lacks column(s): balance",
+        "Date,Amount,Currency,Description": "not a format taxlots knows; first line: 'Date,Amount,Currency,Description'",
+        "#,Currency,Amount,Date": "not a format taxlots knows; first line: '#,Currency,Amount,Date'",  # two lacking
+    }
+    for header, message in cases.items():
+        path = tmp_path / "f.csv"
+        path.write_text(header + "\n", encoding="utf-8")
+        found, problem = ingest.sniff(str(path))
+        assert found is None and problem is not None and problem.message == message, header
