@@ -96,16 +96,15 @@ def box_lines(form: Form8949, box: Box) -> Iterator[list[str]]:
     lines = _lines(rows, whole)
     wrapped = _wrapped(rows, whole)
     budget = LINES_PER_PAGE - 2  # room for the page total and the box total
-    starts = [0]  # the first row of each page
-    if wrapped:
-        used = 0
+    if wrapped:  # the first row of each page
+        starts, used = [0], 0
         for i in range(rows.height):
             size = len(wrapped[i]) if i in wrapped else 1
             if used and used + size > budget:
                 starts.append(i)
                 used = 0
             used += size
-    else:
+    else:  # every row one line
         starts = list(range(0, max(rows.height, 1), budget))
     page = pl.Series(starts, dtype=pl.Int64).search_sorted(pl.int_range(rows.height, eager=True), side="right") - 1
     sums = {
@@ -144,9 +143,9 @@ def put_lines(pdf: FPDF, lines: Sequence[str]) -> None:
     if not lines:
         return
     pdf.text(36, 40, _latin1(lines[0]))
-    rest = "\n".join(lines[1:])
     if len(lines) == 1:
         return
+    rest = "\n".join(lines[1:])
     if rest.count("\n") != len(lines) - 2 or not _plain_text_state(pdf):  # a line break inside a line: one by one
         for i, text in enumerate(lines[1:], start=1):
             pdf.text(36, 40 + i * LEADING, _latin1(text))
