@@ -53,6 +53,7 @@ EXPECTED = {
     "strike_2024.csv": "strike",
     "strike_monthly_2024.csv": "strike-monthly",
     "cashapp_2024.csv": "cashapp",
+    "robinhood_gains_2024.csv": "robinhood",
     "cointracking_2024.csv": "cointracking",
     "coinledger_export_2024.csv": "coinledger-export",
 }
