@@ -90,6 +90,11 @@ def write_txf(report: YearReport, path: Path) -> None:
 SERIES = ("turbotax-gains-*.csv",)
 
 
+def slow(report: YearReport) -> tuple[str, ...]:
+    """The outputs that take longest to write, slowest first (``bundle.write_dir`` starts them first)."""
+    return (f"taxlots-{report.year}.xlsx", "form8949-statement.pdf", "form8949.xlsx")
+
+
 def writers(report: YearReport) -> dict[str, Writer]:
     """Every output file of the report, by name, with its writer."""
     # The PDF and workbook libraries load here, not with the module: every other command starts faster.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,51 @@ def test_a_failing_run_removes_no_earlier_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_dir(out, {"g-1.csv": fail}, stale=["g-*.csv"])
     assert sorted(p.name for p in out.iterdir()) == ["g-1.csv", "g-2.csv"]
+
+
+def test_of_two_failing_writers_the_first_in_order_is_raised(tmp_path: Path) -> None:
+    # b fails at once; a fails only after b has (when they run side by side): a's error is still the one raised
+    b_failed = threading.Event()
+
+    def a(path: Path) -> None:
+        b_failed.wait(timeout=2)
+        raise ValueError("a")
+
+    def b(path: Path) -> None:
+        b_failed.set()
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(ValueError, match="^a$"):
+        write_dir(tmp_path / "out", {"a.txt": a, "b.txt": b, "c.txt": _write("C")})
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="writers run one at a time on one core")
+def test_writers_run_side_by_side_on_two_cores(tmp_path: Path) -> None:
+    # each writer waits for the other to start: one at a time, the barrier would break
+    both = threading.Barrier(2, timeout=5)
+
+    def meet(text: str):  # type: ignore[no-untyped-def]
+        def write(path: Path) -> None:
+            both.wait()
+            path.write_text(text)
+
+        return write
+
+    write_dir(tmp_path / "out", {"a.txt": meet("A"), "b.txt": meet("B")})
+    assert [(tmp_path / "out" / n).read_text() for n in ("a.txt", "b.txt")] == ["A", "B"]
+
+
+def test_slow_writers_start_first_and_the_names_keep_their_order(tmp_path: Path) -> None:
+    started: list[str] = []
+
+    def log(name: str):  # type: ignore[no-untyped-def]
+        def write(path: Path) -> None:
+            started.append(name)
+            path.write_text(name)
+
+        return write
+
+    names = write_dir(tmp_path / "out", {n: log(n) for n in ("a", "b", "c")}, slow=("c", "missing"))
+    assert names == ["a", "b", "c"]
+    assert set(started[:2]) == {"c", "a"} and started[2] == "b"  # taken in the order c, a, b (two may start together)

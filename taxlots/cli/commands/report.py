@@ -124,7 +124,7 @@ def report(
     options = yearly.ReportOptions(form=form_options, name=name, tin=tin, turbotax_rows=turbotax_rows)
     result = yearly.build(frames.from_run(run.result, run.ledger.frame, run.diagnostics, year, tz), options)
     with cannot_write(out):
-        files = bundle.write_dir(out, yearly.writers(result), stale=yearly.SERIES)
+        files = bundle.write_dir(out, yearly.writers(result), stale=yearly.SERIES, slow=yearly.slow(result))
     doc = yearly.summary(result, files)
     if json_out:
         print_json(doc)
