@@ -123,6 +123,7 @@ def report(
     )
     options = yearly.ReportOptions(form=form_options, name=name, tin=tin, turbotax_rows=turbotax_rows)
     result = yearly.build(frames.from_run(run.result, run.ledger.frame, run.diagnostics, year, tz), options)
+    del run  # the year's frames hold what the files need: the run's ledger frames go before they are written
     with cannot_write(out):
         files = bundle.write_dir(out, yearly.writers(result), stale=yearly.SERIES, slow=yearly.slow(result))
     doc = yearly.summary(result, files)
