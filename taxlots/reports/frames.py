@@ -212,15 +212,19 @@ def _split_heads(c: DisposalColumns, disposals: pl.DataFrame) -> pl.Series:
     """The proceeds cents of each slice but the last of every split disposal (``grains.share_cents``), null elsewhere."""
     split = disposals.filter(pl.col("b") - pl.col("a") > 1)
     heads: list[int | None] = []
+    extend = heads.extend
     sq, total, whole = c.slice_quantity, c.proceeds, c.quantity
     previous = 0
-    for k, a, b in split.select("k", "a", "b").iter_rows():
-        heads.extend(repeat(None, a - previous))  # the slices before this disposal's (of disposals not split, or not chosen)
-        p, twice_den = total[k], 2 * whole[k] * _CENT
-        for j in range(a, b - 1):  # grains.share_cents, inlined: p * q / whole in cents, half up on the magnitude
-            num = p * sq[j]
-            magnitude = (2 * abs(num) + twice_den // 2) // twice_den
-            heads.append(magnitude if num >= 0 else -magnitude)
+    for k, a, b in zip(*(split.get_column(name).to_list() for name in ("k", "a", "b")), strict=True):
+        extend(repeat(None, a - previous))  # the slices before this disposal's (of disposals not split, or not chosen)
+        # grains.share_cents, inlined: p * q / whole in cents, half up on the magnitude (q > 0, so p gives the sign)
+        p, den = total[k], whole[k] * _CENT
+        twice_den = 2 * den
+        twice_p = 2 * abs(p)
+        if p >= 0:
+            extend([(twice_p * q + den) // twice_den for q in sq[a : b - 1]])
+        else:
+            extend([-((twice_p * q + den) // twice_den) for q in sq[a : b - 1]])
         heads.append(None)
         previous = b
     heads.extend(repeat(None, len(sq) - previous))
