@@ -3,10 +3,10 @@
 ``ASSET NAME,RECEIVED DATE,COST BASIS(USD),DATE SOLD,PROCEEDS,AMOUNT SOLD,DURATION,NONCOVERED,BASIS REPORTED``
 under a preamble of ``Provider: Robinhood Crypto LLC`` and ``Disclaimer:`` lines, which sniffing passes over
 (the shorter TurboTax form of the report, without ``AMOUNT SOLD``, is named a near miss: without the
-quantity a lot cannot be rebuilt). The report lists one row per lot sold: the units, when they were received and what they cost
-(fees included), when they were sold and what they brought (fees taken out). Dates are days, written
-month first (``03/15/24`` or ``03/15/2024``; ISO ``2024-03-15`` is read too; a day-first or blank date is
-an error), money is USD with an optional ``$`` and thousands commas.
+quantity a lot cannot be rebuilt). The report lists one row per lot sold: the units, when they were
+received and what they cost (fees included), when they were sold and what they brought (fees taken out).
+Dates are days, written month first (``03/15/24`` or ``03/15/2024``; ISO ``2024-03-15`` is read too; a
+day-first or blank date is an error), money is USD with an optional ``$`` and thousands commas.
 
 Each row becomes two ledger rows in wallet "Robinhood", so the lots engine can match them like any
 other history:
@@ -18,10 +18,11 @@ other history:
 A date alone is read as 12:00 UTC (the sale at 12:00:01, so a lot bought and sold on one day is bought
 first), which is the same calendar day in every US zone, so ``--tz`` never moves a holding period. The
 rows have no ids of their own: they get content ids, so the same report downloaded twice is read once.
-taxlots matches the rebuilt lots by the run's method; with FIFO (Robinhood's default) its pairing
-follows Robinhood's, with another method lots may pair differently, while the totals over the lots stay
-the same. ``DURATION``, ``NONCOVERED`` and ``BASIS REPORTED`` go into the note; when Robinhood reported the
-basis to the IRS, say so with ``taxlots report --broker Robinhood=basis-reported``.
+taxlots matches the rebuilt lots by the run's method and scope: with FIFO (Robinhood's default) in a pool
+of Robinhood's own (``--scope per-wallet``, or any scope when no other wallet holds the asset) each sale
+takes its own row's lot again; otherwise lots may pair differently. ``DURATION``, ``NONCOVERED`` and
+``BASIS REPORTED`` go into the note; when Robinhood reported the basis to the IRS, say so with
+``taxlots report --broker Robinhood=basis-reported``.
 """
 
 from __future__ import annotations
