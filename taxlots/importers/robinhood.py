@@ -1,12 +1,17 @@
 """Robinhood Crypto's gains and losses CSV (Account -> Reports and statements -> Tax documents).
 
 ``ASSET NAME,RECEIVED DATE,COST BASIS(USD),DATE SOLD,PROCEEDS,AMOUNT SOLD,DURATION,NONCOVERED,BASIS REPORTED``
-under a preamble of ``Provider: Robinhood Crypto LLC`` and ``Disclaimer:`` lines, which sniffing passes over
-(the shorter TurboTax form of the report, without ``AMOUNT SOLD``, is named a near miss: without the
-quantity a lot cannot be rebuilt). The report lists one row per lot sold: the units, when they were
-received and what they cost (fees included), when they were sold and what they brought (fees taken out).
-Dates are days, written month first (``03/15/24`` or ``03/15/2024``; ISO ``2024-03-15`` is read too; a
-day-first or blank date is an error), money is USD with an optional ``$`` and thousands commas.
+under a preamble of ``Provider: Robinhood Crypto LLC`` and ``Disclaimer:`` lines, which sniffing passes over.
+Robinhood documents no layout: this header is the one another project's fixture keeps. The shorter form
+other tools show (the same preamble over ``ASSET NAME,RECEIVED DATE,COST BASIS(USD),DATE SOLD,PROCEEDS``,
+made for TurboTax) has no quantity, without which a lot cannot be rebuilt: it is named a near miss, and a
+user who adds an ``AMOUNT SOLD`` column gets an error on each row until its units are filled in.
+
+The report lists one row per lot sold: the units, when they were received and what they cost (fees
+included), when they were sold and what they brought (fees taken out). Dates are days, written month
+first (``03/15/24`` or ``03/15/2024``; ISO ``2024-03-15`` is read too; a day-first or blank date is an
+error), money is USD with an optional ``$`` and thousands commas. ``ASSET NAME`` is a ticker; a coin's
+full name (``Bitcoin``) is read as its ticker (:data:`NAMES`).
 
 Each row becomes two ledger rows in wallet "Robinhood", so the lots engine can match them like any
 other history:
@@ -36,6 +41,14 @@ NAME = "robinhood"
 TITLE = "Robinhood Crypto gains and losses CSV"
 WALLET = "Robinhood"
 SIGNATURES = (("asset name", "received date", "cost basis(usd)", "date sold", "proceeds", "amount sold"),)
+#: ``ASSET NAME`` is a ticker in the files other tools keep; should a coin's full name appear, it is read as its
+#: ticker (the coins Robinhood lists), so that the lots meet the same asset from other wallets.
+NAMES = {
+    "BITCOIN": "BTC", "ETHEREUM": "ETH", "DOGECOIN": "DOGE", "LITECOIN": "LTC", "BITCOIN CASH": "BCH",
+    "ETHEREUM CLASSIC": "ETC", "BITCOIN SV": "BSV", "SOLANA": "SOL", "SHIBA INU": "SHIB", "AVALANCHE": "AVAX",
+    "UNISWAP": "UNI", "CHAINLINK": "LINK", "STELLAR LUMENS": "XLM", "STELLAR": "XLM", "COMPOUND": "COMP",
+    "POLYGON": "MATIC", "AAVE": "AAVE", "TEZOS": "XTZ", "USD COIN": "USDC", "CARDANO": "ADA", "PEPE": "PEPE",
+}  # fmt: skip
 #: Month-first day formats by shape; a two-digit year is 20YY (crypto has no 19YY dates).
 _DAY_FORMATS = ((r"^\d{1,2}/\d{1,2}/\d{2}$", "%m/%d/%y"), (r"^\d{1,2}/\d{1,2}/\d{4}$", "%m/%d/%Y"), (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"))
 
@@ -66,7 +79,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     basis, free, basis_err = _amount("cost basis(usd)", label["cost basis(usd)"])
     proceeds, worthless, proceeds_err = _amount("proceeds", label["proceeds"])
     qty, no_units, qty_err = _amount("amount sold", label["amount sold"])
-    asset = ex.asset_code(pl.col("asset name"))
+    asset = ex.asset_code(pl.col("asset name").str.replace_all(r"\s+", " "), NAMES)
     units_err = pl.when(no_units).then(pl.lit(f"{label['amount sold']} is zero"))
     order_err = pl.when(sold < bought).then(pl.lit(f"{label['date sold']} is before {label['received date']}"))
     asset_err = pl.when(asset.is_null()).then(pl.lit(f"{label['asset name']} is blank"))

@@ -154,3 +154,13 @@ def test_the_turbotax_form_without_amounts_is_named_a_near_miss(tmp_path: Path) 
     _, problem = ingest.sniff(str(path))
     assert problem is not None
     assert problem.message == "header looks like Robinhood Crypto gains and losses CSV but lacks column(s): amount sold"
+
+
+def test_a_coins_full_name_is_read_as_its_ticker(tmp_path: Path) -> None:
+    rows = [
+        "Bitcoin,01/02/24,100,03/02/24,150,0.001,,,",
+        "bitcoin  cash,01/02/24,10,03/02/24,15,0.1,,,",
+        "DOGE,01/02/24,5,03/02/24,6,50,,,",
+    ]
+    ledger = load(write(tmp_path, *rows))
+    assert ledger.frame.sort("line", "timestamp")["received_asset"].to_list() == ["BTC", "USD", "BCH", "USD", "DOGE", "USD"]
