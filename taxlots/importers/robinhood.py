@@ -49,7 +49,8 @@ NAMES = {
     "UNISWAP": "UNI", "CHAINLINK": "LINK", "STELLAR LUMENS": "XLM", "STELLAR": "XLM", "COMPOUND": "COMP",
     "POLYGON": "MATIC", "AAVE": "AAVE", "TEZOS": "XTZ", "USD COIN": "USDC", "CARDANO": "ADA", "PEPE": "PEPE",
 }  # fmt: skip
-#: Month-first day formats by shape; a two-digit year is 20YY (crypto has no 19YY dates).
+#: Month-first day formats by shape. A two-digit year is read as polars reads ``%y``: 00-69 are 2000-2069, 70-99 are
+#: 1970-1999 (Robinhood Crypto opened in 2018, so every real date is of the first kind).
 _DAY_FORMATS = ((r"^\d{1,2}/\d{1,2}/\d{2}$", "%m/%d/%y"), (r"^\d{1,2}/\d{1,2}/\d{4}$", "%m/%d/%Y"), (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"))
 
 

@@ -63,9 +63,14 @@ def write_dir(target: Path, writers: Mapping[str, Writer], stale: Iterable[str] 
     return list(writers)
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one, else all of them)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _run_all(writers: Mapping[str, Writer], into: Path) -> None:
     """Run every writer into ``into``, two at a time where there are two cores; raise the first error in order."""
-    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = min(2, cores())
     if workers < 2 or len(writers) < 2:
         for name, write in writers.items():
             write(into / name)

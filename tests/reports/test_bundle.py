@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import pytest
 
-from taxlots.reports.bundle import write_dir
+from taxlots.reports.bundle import cores, write_dir
 
 
 def _write(text: str):  # type: ignore[no-untyped-def]
@@ -85,7 +84,7 @@ def test_of_two_failing_writers_the_first_in_order_is_raised(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="writers run one at a time on one core")
+@pytest.mark.skipif(cores() < 2, reason="writers run one at a time on one core")
 def test_writers_run_side_by_side_on_two_cores(tmp_path: Path) -> None:
     # each writer waits for the other to start: one at a time, the barrier would break
     both = threading.Barrier(2, timeout=5)
