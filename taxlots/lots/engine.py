@@ -56,7 +56,7 @@ from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.grains import share
 from taxlots.model.ledger import CASH, Kind, LedgerRow
-from taxlots.model.lots import DisposalColumns, Income, Lot, LotSlice, MatchResult, Removal, Selection, Sources
+from taxlots.model.lots import DisposalColumns, IncomeColumns, Lot, LotSlice, MatchResult, Removal, Selection, Sources
 from taxlots.model.money import decimal_context
 from taxlots.model.source import SourceRef
 
@@ -273,7 +273,8 @@ class _Run:
         self.days = TaxDays(config.zone)
         self.disposals: list[tuple[Any, ...]] = []  # a tuple per disposal and per slice: cheaper than columns
         self.slices: list[_Slice] = []
-        self.result = MatchResult(DisposalColumns(sources))
+        self.incomes: list[tuple[Any, ...]] = []  # in IncomeColumns' order
+        self.result = MatchResult(DisposalColumns(sources), income=IncomeColumns(sources))
         self.used_selections: set[str] = set()
         method = config.method
         self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
@@ -622,20 +623,7 @@ class _Run:
         if row.usd_value is None:
             self.unpriced(row, f"income of {_plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
         value = row.usd_value or 0
-        self.result.income.append(
-            Income(
-                id=row.id,
-                asset=asset,
-                wallet=row.wallet,
-                quantity=grains.dec(qty),
-                usd_value=grains.dec(value),
-                received_at=moment_of(row.moment),
-                received_date=date.fromordinal(row.day),
-                source=self.sources[row.i],
-                price_source=row.price_source,
-                note=row.note,
-            )
-        )
+        self.incomes.append((row.id, asset, row.wallet, qty, value, row.moment, row.day, row.i, row.price_source, row.note))
         lot = self.open_lot(row, asset, qty, value, row.wallet) if asset != CASH else None
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
@@ -655,26 +643,33 @@ class _Run:
         result = self.result
         result.columns.fill(self.disposals, self.slices)
         self.disposals, self.slices = [], []
+        assert result.income_columns is not None
+        result.income_columns.fill(self.incomes)
         lots = [lot for pool in self.pools.values() for lot in pool.open_lots()]
-        lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.moment, lot.seq))
         sources = self.sources
-        result.open_lots = [
-            Lot(
-                id=lot.id,
-                asset=lot.asset,
-                wallet=lot.wallet,
-                quantity=grains.dec(lot.quantity),
-                basis=grains.dec(lot.basis),
-                acquired_at=moment_of(lot.moment),
-                acquired_date=date.fromordinal(lot.day),
-                source=lot.origin if isinstance(lot.origin, SourceRef) else sources[lot.origin],
-                seq=lot.seq,
-            )
-            for lot in lots
-        ]
+        result.open_lots_when_asked(lambda: _open_lots(lots, sources))  # ``gains`` never reads them
         if report_unused:
             result.diagnostics += _unused(self.config, self.used_selections)
         return result
+
+
+def _open_lots(lots: list[_Lot], sources: Sources) -> list[Lot]:
+    """The lots still held at the end of a run, by asset, wallet and acquisition, as public ``Lot`` values."""
+    lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.moment, lot.seq))
+    return [
+        Lot(
+            id=lot.id,
+            asset=lot.asset,
+            wallet=lot.wallet,
+            quantity=grains.dec(lot.quantity),
+            basis=grains.dec(lot.basis),
+            acquired_at=moment_of(lot.moment),
+            acquired_date=date.fromordinal(lot.day),
+            source=lot.origin if isinstance(lot.origin, SourceRef) else sources[lot.origin],
+            seq=lot.seq,
+        )
+        for lot in lots
+    ]
 
 
 def _unused(config: Config, used: set[str]) -> list[Diagnostic]:

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 import polars as pl
 
-from taxlots.model.lots import Disposal, Income
+from taxlots.model import grains
+from taxlots.model.lots import Disposal, Income, MatchResult
 from taxlots.model.money import ZERO, cents, decimal_context, plain
 from taxlots.reports.frames import MISSING_LOT, split_cents
 from taxlots.reports.frames import slices as slice_frame
@@ -138,8 +139,9 @@ def table(slices: pl.DataFrame, *, explain: bool = False) -> pl.DataFrame:
     return slices.select(cells)
 
 
-def summary(slices: pl.DataFrame, income: Iterable[Income], year: int | None = None) -> Summary:
-    """Short- and long-term totals of a ``frames.slices`` frame (so the summary is the sum of the file's rows)."""
+def summary(slices: pl.DataFrame, result: MatchResult, year: int | None = None) -> Summary:
+    """Short- and long-term totals of a ``frames.slices`` frame (so the summary is the sum of the file's rows),
+    with the income of ``result`` received in ``year`` (or in all years)."""
     sums = slices.group_by("long_term").agg(pl.col("proceeds", "cost_basis", "gain").sum())
     by_term = {term: (p, b, g) for term, p, b, g in sums.iter_rows()}
     short, long = (
@@ -148,7 +150,8 @@ def summary(slices: pl.DataFrame, income: Iterable[Income], year: int | None = N
     )
     ids = slices["disposal_id"]
     disposals = int((ids != ids.shift(1)).fill_null(True).sum())  # a disposal's rows come together
-    return Summary(short=short, long=long, income=_earned(income, year), disposals=disposals, rows=slices.height)
+    income = _dollars(grains.cents(result.income_usd(year)))
+    return Summary(short=short, long=long, income=income, disposals=disposals, rows=slices.height)
 
 
 def _earned(income: Iterable[Income], year: int | None) -> Decimal:
@@ -227,7 +230,7 @@ class Tally:
 
     def add(self, slices: pl.DataFrame) -> None:
         """Add the rows of a ``frames.slices`` frame to the totals."""
-        done = summary(slices, ())
+        done = summary(slices, MatchResult())
         for term, totals in ((False, done.short), (True, done.long)):
             acc = self.sums[term]
             acc[0] += totals.proceeds

@@ -65,8 +65,16 @@ def run_inputs(
     """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
     said_encoding(options.encoding)
-    run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
-    gc.freeze()  # the run's millions of objects live until the command ends: later collections need not rescan them
+    # The run makes millions of objects that live until the command ends, and no cycles: with the collector on,
+    # its first pass after the engine (which pauses it) would scan them all, and later passes again. Frozen, never.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
     finish(run, as_json=run_args.json_out)
     return run
 

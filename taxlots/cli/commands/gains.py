@@ -49,7 +49,7 @@ def gains(
     slices = frames.slices(result.columns, year)
     if not (run_args.json_out and output is None):  # else the JSON summary alone goes to standard output
         emit_frame(output, table(slices, explain=explain), (*HEADER, *EXPLAIN) if explain else HEADER)
-    summary = gain_summary(slices, result.income, year)
+    summary = gain_summary(slices, result, year)
     if run_args.json_out:
         print_json(summary_json(summary, year=year, method=str(method), scope=str(scope), output=output, warnings=warnings))
         return
