@@ -92,10 +92,13 @@ def _utf8_error(path: str) -> tuple[int, int] | None:
     lines = 1
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
+            if chunk.isascii() and not decoder.getstate()[0]:  # ASCII is UTF-8: no need to build the text
+                lines += chunk.count(b"\n")
+                continue
             try:
                 decoder.decode(chunk)
-            except UnicodeDecodeError as err:
-                return lines + chunk.count(b"\n", 0, err.start), chunk[err.start]
+            except UnicodeDecodeError as err:  # err.object: the bytes the decoder held back from the last chunk, then this one
+                return lines + err.object.count(b"\n", 0, err.start), err.object[err.start]
             lines += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)

@@ -210,3 +210,20 @@ def test_dash_reads_standard_input(tmp_path: Path) -> None:
 
 def test_prepare_names_a_missing_file_and_a_non_file(tmp_path: Path) -> None:
     assert inputs.prepare(str(tmp_path / "nope.csv"), tmp_path, 0)[1][0].message == "no such file"
+
+
+def test_utf8_check_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of 8 bytes: ASCII chunks are skipped, so what matters is a character cut by a chunk's end.
+    monkeypatch.setattr(inputs, "_CHUNK", 8)
+    cases = {
+        "ascii.csv": (b"abc\ndef\nghijklmn\nopq\n", None),
+        "split.csv": (b"abcdefg\xc3\xb6\nxyzxyzx\n", None),  # 'ö' straddles bytes 7-8: valid
+        "cut.csv": (b"abc\ndef\xc3abcdefgh\n", (2, 0xC3)),  # a lead byte whose next chunk is ASCII: not UTF-8
+        "late.csv": (b"abcdefg\nabcdefg\nabcdefg\nab\xf6cdef\n", (4, 0xF6)),  # after skipped ASCII chunks
+        "end.csv": (b"abcdefg\xc3", (1, -1)),  # cut at the end of the file
+    }
+    for name, (data, want) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        got = inputs._utf8_error(str(path))
+        assert (got if got is None or got[1] == -1 else (got[0], got[1] & 0xFF)) == want, name
