@@ -45,7 +45,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, tzinfo
 from enum import StrEnum
-from typing import Any
 
 from taxlots.lots import transition
 from taxlots.lots.holding import long_term_from
@@ -271,10 +270,18 @@ class _Run:
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.pool_of: dict[tuple[str, str], _Pool] = {}
         self.days = TaxDays(config.zone)
-        self.disposals: list[tuple[Any, ...]] = []  # a tuple per disposal and per slice: cheaper than columns
-        self.slices: list[_Slice] = []
-        self.incomes: list[tuple[Any, ...]] = []  # in IncomeColumns' order
-        self.result = MatchResult(DisposalColumns(sources), income=IncomeColumns(sources))
+        columns, income = DisposalColumns(sources), IncomeColumns(sources)
+        self.result = MatchResult(columns, income=income)
+        # The columns' appends, bound once: a disposal, a slice and an income are one call per field.
+        c = columns
+        self.add_disposal = (c.id.append, c.asset.append, c.wallet.append, c.quantity.append, c.proceeds.append)
+        self.add_disposal_rest = (c.moment.append, c.day.append, c.start.append, c.row.append, c.missing.append)
+        self.add_disposal_how = (c.price_source.append, c.identification.append)
+        self.add_slice = (c.lot_id.append, c.slice_quantity.append, c.slice_basis.append, c.acquired_day.append, c.long_term.append)
+        self.slice_count = c.lot_id.__len__
+        i = income
+        self.add_income = (i.id.append, i.asset.append, i.wallet.append, i.quantity.append, i.usd_value.append)
+        self.add_income_rest = (i.moment.append, i.day.append, i.row.append, i.price_source.append, i.note.append)
         self.used_selections: set[str] = set()
         method = config.method
         self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
@@ -443,31 +450,22 @@ class _Run:
             identification = self.identify(pool, row) if self.config.standing_orders else self.label
             pieces, short = pool.take(quantity)
         sold = row.day
-        add = self.slices.append
+        lot_id, sq, sb, sd, sl = self.add_slice
         for lot, q, b in pieces:
             if lot.gift is None:
-                add((lot.id, q, b, lot.day, sold >= lot.long_from))  # holding.is_long, inlined: one per slice
+                lot_id(lot.id), sq(q), sb(b), sd(lot.day), sl(sold >= lot.long_from)  # holding.is_long, inlined
             else:
-                add(_gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold))
+                gid, q, b, day, long = _gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold)
+                lot_id(gid), sq(q), sb(b), sd(day), sl(long)
         if short > 0:
-            add((None, short, 0, 0, False))
+            lot_id(None), sq(short), sb(0), sd(0), sl(False)
             self.shortfall(row, asset, quantity, short, what)
-        self.disposals.append(  # in DisposalColumns' order; finish() turns them into its columns
-            (
-                disposal_id,
-                asset,
-                row.wallet,
-                quantity,
-                proceeds,
-                row.moment,
-                sold,
-                len(self.slices),
-                row.i,
-                short > 0,
-                price_source or row.price_source,
-                identification,
-            )
-        )
+        d_id, d_asset, d_wallet, d_quantity, d_proceeds = self.add_disposal
+        d_id(disposal_id), d_asset(asset), d_wallet(row.wallet), d_quantity(quantity), d_proceeds(proceeds)
+        d_moment, d_day, d_end, d_row, d_missing = self.add_disposal_rest
+        d_moment(row.moment), d_day(sold), d_end(self.slice_count()), d_row(row.i), d_missing(short > 0)
+        d_price, d_how = self.add_disposal_how
+        d_price(price_source or row.price_source), d_how(identification)
 
     def shortfall(self, row: Row, asset: str, quantity: int, short: int, what: str) -> None:
         where = f"wallet '{row.wallet}'" if self.config.scope is Scope.PER_WALLET else "all wallets"
@@ -623,7 +621,10 @@ class _Run:
         if row.usd_value is None:
             self.unpriced(row, f"income of {_plain(qty)} {asset} needs its fair market value", "the USD value when it was received")
         value = row.usd_value or 0
-        self.incomes.append((row.id, asset, row.wallet, qty, value, row.moment, row.day, row.i, row.price_source, row.note))
+        i_id, i_asset, i_wallet, i_quantity, i_value = self.add_income
+        i_id(row.id), i_asset(asset), i_wallet(row.wallet), i_quantity(qty), i_value(value)
+        i_moment, i_day, i_row, i_price, i_note = self.add_income_rest
+        i_moment(row.moment), i_day(row.day), i_row(row.i), i_price(row.price_source), i_note(row.note)
         lot = self.open_lot(row, asset, qty, value, row.wallet) if asset != CASH else None
         self.pay_fee(row, self.fee_value(row, row.usd_value), lot)
 
@@ -641,10 +642,6 @@ class _Run:
 
     def finish(self, *, report_unused: bool = True) -> MatchResult:
         result = self.result
-        result.columns.fill(self.disposals, self.slices)
-        self.disposals, self.slices = [], []
-        assert result.income_columns is not None
-        result.income_columns.fill(self.incomes)
         lots = [lot for pool in self.pools.values() for lot in pool.open_lots()]
         sources = self.sources
         result.open_lots_when_asked(lambda: _open_lots(lots, sources))  # ``gains`` never reads them

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
@@ -108,13 +107,16 @@ class Sources(Protocol):
 
 
 class DisposalColumns:
-    """The disposals of a run as columns: the engine fills them once, reports read them whole.
+    """The disposals of a run as columns: the engine appends to them as it goes, reports read them whole.
 
     One entry per disposal (``id`` ... ``identification``, in event order) and one per lot slice (``lot_id`` ...
     ``long_term``, in the same order; disposal ``k`` owns slices ``start[k]`` to ``start[k + 1]``). Quantities
     and money are exact integer grains (:mod:`taxlots.model.grains`), days are proleptic ordinals
     (``date.toordinal``), ``moment`` is microseconds since the epoch (UTC) and ``row`` is the position of the
     input row, whose source ``sources[row]`` gives. :meth:`rows` builds the public ``Disposal`` values.
+
+    Columns, not a tuple per disposal: a million rows' tuples cost as much again to turn into columns (the
+    tuples lie all over memory) as to build, and double the peak memory while both exist.
     """
 
     __slots__ = (
@@ -140,51 +142,34 @@ class DisposalColumns:
     )
 
     def __init__(self, sources: Sources) -> None:
-        self.id: tuple[str, ...] = ()
-        self.asset: tuple[str, ...] = ()
-        self.wallet: tuple[str, ...] = ()
-        self.quantity: tuple[int, ...] = ()
-        self.proceeds: tuple[int, ...] = ()
-        self.moment: tuple[int, ...] = ()
-        self.day: tuple[int, ...] = ()
-        self.start: tuple[int, ...] = (0,)  # one more than there are disposals: the end of the last one's slices
-        self.row: tuple[int, ...] = ()
-        self.missing: tuple[bool, ...] = ()
-        self.price_source: tuple[str, ...] = ()
-        self.identification: tuple[str, ...] = ()
-        self.lot_id: tuple[str | None, ...] = ()  # None: units no lot covered (a shortfall)
-        self.slice_quantity: tuple[int, ...] = ()
-        self.slice_basis: tuple[int, ...] = ()
-        self.acquired_day: tuple[int, ...] = ()  # 0 for a shortfall
-        self.long_term: tuple[bool, ...] = ()
+        self.id: list[str] = []
+        self.asset: list[str] = []
+        self.wallet: list[str] = []
+        self.quantity: list[int] = []
+        self.proceeds: list[int] = []
+        self.moment: list[int] = []
+        self.day: list[int] = []
+        self.start: list[int] = [0]  # one more than there are disposals: the end of the last one's slices
+        self.row: list[int] = []
+        self.missing: list[bool] = []
+        self.price_source: list[str] = []
+        self.identification: list[str] = []
+        self.lot_id: list[str | None] = []  # None: units no lot covered (a shortfall)
+        self.slice_quantity: list[int] = []
+        self.slice_basis: list[int] = []
+        self.acquired_day: list[int] = []  # 0 for a shortfall
+        self.long_term: list[bool] = []
         self.sources = sources
         self._rows: list[Disposal] | None = None
 
     def __len__(self) -> int:
         return len(self.id)
 
-    def fill(self, disposals: list[tuple[Any, ...]], slices: list[tuple[Any, ...]]) -> None:
-        """Set the columns from rows, once, emptying the lists as it goes (the rows are not kept twice).
-
-        A disposal's row holds its fields in this class's order, ``row`` after ``start`` (where its slices
-        end); a slice's row is ``lot_id, quantity, basis, acquired_day, long_term``.
-        """
-        assert not self.id and not self.lot_id, "fill sets the columns of an empty set of disposals"
-        if disposals:
-            columns = _transposed(disposals, 12)
-            (self.id, self.asset, self.wallet, self.quantity, self.proceeds, self.moment, self.day, ends) = columns[:8]
-            (self.row, self.missing, self.price_source, self.identification) = columns[8:]
-            self.start = (0, *ends)
-        if slices:
-            columns = _transposed(slices, 5)
-            self.lot_id, self.slice_quantity, self.slice_basis, self.acquired_day, self.long_term = columns
-        self._rows = None
-
     def source(self, k: int) -> SourceRef:
         return self.sources[self.row[k]]
 
     def rows(self) -> list[Disposal]:
-        """The disposals as ``Disposal`` values with ``Decimal`` amounts and dates (built once)."""
+        """The disposals as ``Disposal`` values with ``Decimal`` amounts and dates (built once, when the run is done)."""
         if self._rows is None:
             self._rows = [self._disposal(k) for k in range(len(self.id))]
         return self._rows
@@ -217,17 +202,6 @@ class DisposalColumns:
         )
 
 
-def _transposed(rows: list[tuple[Any, ...]], width: int) -> tuple[tuple[Any, ...], ...]:
-    """The columns of ``rows`` (each ``width`` long), emptying ``rows``.
-
-    One ``itemgetter`` pass per column: twice as fast as ``zip(*rows)``, which makes an iterator per row.
-    """
-    assert all(len(row) == width for row in (rows[0], rows[-1])), "rows of the width their columns name"
-    columns = tuple(tuple(map(itemgetter(k), rows)) for k in range(width))
-    rows.clear()
-    return columns
-
-
 def joined(first: DisposalColumns, second: DisposalColumns) -> DisposalColumns:
     """The disposals of ``first`` then ``second``: two runs over parts of one input (they share its sources)."""
     out = DisposalColumns(first.sources)
@@ -235,12 +209,12 @@ def joined(first: DisposalColumns, second: DisposalColumns) -> DisposalColumns:
         if name not in ("start", "sources", "_rows"):
             setattr(out, name, getattr(first, name) + getattr(second, name))
     offset = first.start[-1]
-    out.start = first.start + tuple(offset + s for s in second.start[1:])
+    out.start = first.start + [offset + s for s in second.start[1:]]
     return out
 
 
 class IncomeColumns:
-    """The income of a run as columns, in event order (as :class:`DisposalColumns` holds its disposals).
+    """The income of a run as columns, in event order, appended to by the engine (as :class:`DisposalColumns`).
 
     ``quantity`` and ``usd_value`` are grains, ``moment`` microseconds since the epoch (UTC), ``day`` the tax day
     (a proleptic ordinal) and ``row`` the position of the input row, whose source ``sources[row]`` gives.
@@ -250,30 +224,21 @@ class IncomeColumns:
     __slots__ = ("id", "asset", "wallet", "quantity", "usd_value", "moment", "day", "row", "price_source", "note", "sources", "_rows")
 
     def __init__(self, sources: Sources) -> None:
-        self.id: tuple[str, ...] = ()
-        self.asset: tuple[str, ...] = ()
-        self.wallet: tuple[str, ...] = ()
-        self.quantity: tuple[int, ...] = ()
-        self.usd_value: tuple[int, ...] = ()
-        self.moment: tuple[int, ...] = ()
-        self.day: tuple[int, ...] = ()
-        self.row: tuple[int, ...] = ()
-        self.price_source: tuple[str, ...] = ()
-        self.note: tuple[str, ...] = ()
+        self.id: list[str] = []
+        self.asset: list[str] = []
+        self.wallet: list[str] = []
+        self.quantity: list[int] = []
+        self.usd_value: list[int] = []
+        self.moment: list[int] = []
+        self.day: list[int] = []
+        self.row: list[int] = []
+        self.price_source: list[str] = []
+        self.note: list[str] = []
         self.sources = sources
         self._rows: list[Income] | None = None
 
     def __len__(self) -> int:
         return len(self.id)
-
-    def fill(self, items: list[tuple[Any, ...]]) -> None:
-        """Set the columns from rows in this class's field order (``id`` ... ``note``), emptying the list."""
-        assert not self.id, "fill sets the columns of an empty set of income"
-        if items:
-            columns = _transposed(items, 10)
-            (self.id, self.asset, self.wallet, self.quantity, self.usd_value, self.moment, self.day, self.row) = columns[:8]
-            (self.price_source, self.note) = columns[8:]
-        self._rows = None
 
     def rows(self) -> list[Income]:
         """The income as ``Income`` values with ``Decimal`` amounts and dates (built once)."""
