@@ -55,6 +55,7 @@ MAX_TEXT = 32_767  # characters in a cell (Excel's limit; openpyxl cuts longer t
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORBIDDEN_POLARS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 _EXCEL_EPOCH = 25_569  # the day serial of 1970-01-01 (day 0 of pl.Date)
+_ROW = "\x00row"  # the name of the row numbers' column in a chunk (no frame's own column is named so)
 
 
 def new_workbook(year: int) -> Workbook:
@@ -252,15 +253,18 @@ def rows_xml(ws: Sheet, frame: pl.DataFrame, kinds: Sequence[Kind], first_row: i
 
 
 def _chunks(frame: pl.DataFrame, kinds: Sequence[Kind], first_row: int, styles: Mapping[str, str]) -> Iterator[bytes]:
+    names = frame.columns
     for start in range(0, frame.height, CHUNK):
-        chunk = frame.slice(start, CHUNK)
-        row = (pl.int_range(pl.len(), dtype=pl.Int64) + (first_row + start)).cast(pl.String)
+        # The row number's text is a column of its own: every cell of the row names it.
+        number = (pl.int_range(pl.len(), dtype=pl.Int64) + (first_row + start)).cast(pl.String).alias(_ROW)
+        chunk = frame.slice(start, CHUNK).with_columns(number)
+        row = pl.col(_ROW)
         cells = [
             _cell_expr(chunk, name, kind, get_column_letter(i), row, styles).fill_null("")
-            for i, (name, kind) in enumerate(zip(chunk.columns, kinds, strict=True), start=1)
+            for i, (name, kind) in enumerate(zip(names, kinds, strict=True), start=1)
         ]
         line = pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *cells, pl.lit("</row>")])
-        yield chunk.lazy().select(line.str.join("")).collect().item().encode()
+        yield chunk.lazy().select(line.str.join("").cast(pl.Binary)).collect().item()  # UTF-8 bytes, not a str to encode
 
 
 def save(wb: Workbook, path: Path, year: int, bodies: Mapping[str, Iterable[bytes]] | None = None) -> None:
