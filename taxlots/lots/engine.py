@@ -153,7 +153,7 @@ class _Pool:
     its successor.
     """
 
-    __slots__ = ("line", "heap", "by_id", "total", "pushed", "method")
+    __slots__ = ("line", "heap", "by_id", "total", "pushed", "method", "back")
 
     def __init__(self, method: Method) -> None:
         self.line: deque[_Lot] = deque()
@@ -162,12 +162,14 @@ class _Pool:
         self.by_id: dict[str, _Lot] = {}
         self.total = 0
         self.method = method  # the order the lots are in
+        self.back = method is Method.LIFO  # the line is taken from its back
 
     def reorder(self, method: Method) -> None:
         """Put the lots in ``method``'s order (a standing order changed the method of this pool's sales)."""
         lots = sorted((lot for lot in self.by_id.values() if lot.quantity > 0), key=lambda lot: (lot.moment, lot.seq))
         self.by_id = {lot.id: lot for lot in lots}
         self.method = method
+        self.back = method is Method.LIFO
         self.line = deque(lots)
         self.heap = None
         self.pushed = 0
@@ -224,8 +226,7 @@ class _Pool:
                 if by_id.get(lot.id) is lot:
                     del by_id[lot.id]
             return None
-        line = self.line
-        back = self.method is Method.LIFO
+        line, back = self.line, self.back
         while line:
             lot = line[-1] if back else line[0]
             if lot.quantity:
@@ -346,7 +347,8 @@ class _Run:
             pool.discard(same)
         lot = _Lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
         line = pool.line
-        if pool.heap is None and (not line or (moment, seq) >= (line[-1].moment, line[-1].seq)):  # in order: no heap
+        last = line[-1] if line else None
+        if pool.heap is None and (last is None or moment > last.moment or (moment == last.moment and seq >= last.seq)):  # in order
             pool.total += quantity
             pool.by_id[id] = lot
             line.append(lot)
@@ -758,9 +760,9 @@ def _walk(rows: Iterable[Row], sources: Sources, config: Config) -> _Run:
     """Book every row."""
     run = _Run(config, sources)
     bookers = {kind: getattr(run, book.__name__) for kind, book in _BOOKERS.items()}
-    trade = run.trade
+    trade, trade_kind = run.trade, Kind.TRADE
     for row in rows:
-        if row.kind is Kind.TRADE:
+        if row.kind is trade_kind:
             trade(row)
         else:
             bookers[row.kind](row)
