@@ -50,12 +50,12 @@ from taxlots.lots import transition
 from taxlots.lots.holding import long_term_from
 from taxlots.lots.methods import LotKey, Method, StandingOrder, governing, sort_key
 from taxlots.lots.pool import Scope, pool_key
-from taxlots.lots.rows import Row, TaxDays, from_ledger, micros, moment_of
+from taxlots.lots.rows import Row, TaxDays, from_ledger, micros
 from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.grains import share
 from taxlots.model.ledger import CASH, Kind, LedgerRow
-from taxlots.model.lots import DisposalColumns, IncomeColumns, Lot, LotSlice, MatchResult, Removal, Selection, Sources
+from taxlots.model.lots import DisposalColumns, IncomeColumns, Lot, LotColumns, LotSlice, MatchResult, Removal, Selection, Sources
 from taxlots.model.money import decimal_context
 from taxlots.model.source import SourceRef
 
@@ -652,23 +652,15 @@ class _Run:
         return result
 
 
-def _open_lots(lots: list[_Lot], sources: Sources) -> list[Lot]:
-    """The lots still held at the end of a run, by asset, wallet and acquisition, as public ``Lot`` values."""
+def _open_lots(lots: list[_Lot], sources: Sources) -> LotColumns:
+    """The lots still held at the end of a run, by asset, wallet and acquisition, as columns."""
     lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.moment, lot.seq))
-    return [
-        Lot(
-            id=lot.id,
-            asset=lot.asset,
-            wallet=lot.wallet,
-            quantity=grains.dec(lot.quantity),
-            basis=grains.dec(lot.basis),
-            acquired_at=moment_of(lot.moment),
-            acquired_date=date.fromordinal(lot.day),
-            source=lot.origin if isinstance(lot.origin, SourceRef) else sources[lot.origin],
-            seq=lot.seq,
-        )
-        for lot in lots
-    ]
+    out = LotColumns(sources)
+    out.id, out.asset, out.wallet = [lot.id for lot in lots], [lot.asset for lot in lots], [lot.wallet for lot in lots]
+    out.quantity, out.basis = [lot.quantity for lot in lots], [lot.basis for lot in lots]
+    out.moment, out.day, out.seq = [lot.moment for lot in lots], [lot.day for lot in lots], [lot.seq for lot in lots]
+    out.origin = [lot.origin for lot in lots]
+    return out
 
 
 def _unused(config: Config, used: set[str]) -> list[Diagnostic]:

@@ -261,6 +261,56 @@ class IncomeColumns:
         return self._rows
 
 
+class LotColumns:
+    """Open lots as columns, by asset, wallet, acquisition and ``seq`` (the order of the ``lots`` report).
+
+    ``quantity`` and ``basis`` are grains, ``moment`` microseconds since the epoch (UTC), ``day`` the tax day of
+    acquisition (a proleptic ordinal). ``origin`` is where a lot came from: the position of the input row that
+    opened it (its source is ``sources[origin]``), or an opening lot's own ``SourceRef``.
+    """
+
+    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "moment", "day", "seq", "origin", "sources", "_rows")
+
+    def __init__(self, sources: Sources) -> None:
+        self.id: list[str] = []
+        self.asset: list[str] = []
+        self.wallet: list[str] = []
+        self.quantity: list[int] = []
+        self.basis: list[int] = []
+        self.moment: list[int] = []
+        self.day: list[int] = []
+        self.seq: list[int] = []
+        self.origin: list[int | SourceRef] = []
+        self.sources = sources
+        self._rows: list[Lot] | None = None
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def source(self, k: int) -> SourceRef:
+        origin = self.origin[k]
+        return origin if isinstance(origin, SourceRef) else self.sources[origin]
+
+    def rows(self) -> list[Lot]:
+        """The lots as ``Lot`` values with ``Decimal`` amounts and dates (built once)."""
+        if self._rows is None:
+            self._rows = [
+                Lot(
+                    id=self.id[k],
+                    asset=self.asset[k],
+                    wallet=self.wallet[k],
+                    quantity=grains.dec(self.quantity[k]),
+                    basis=grains.dec(self.basis[k]),
+                    acquired_at=_EPOCH + timedelta(microseconds=self.moment[k]),
+                    acquired_date=date.fromordinal(self.day[k]),
+                    source=self.source(k),
+                    seq=self.seq[k],
+                )
+                for k in range(len(self.id))
+            ]
+        return self._rows
+
+
 class MatchResult:
     """Everything one run of the engine produces, in event order.
 
@@ -270,7 +320,7 @@ class MatchResult:
     ``open_lots`` may be given as a function that builds them: a command that never reads them never pays.
     """
 
-    __slots__ = ("columns", "income_columns", "_open_lots", "_income", "removals", "diagnostics")
+    __slots__ = ("columns", "income_columns", "_lot_columns", "_open_lots", "_income", "removals", "diagnostics")
 
     def __init__(
         self,
@@ -281,7 +331,8 @@ class MatchResult:
         diagnostics: list[Diagnostic] | None = None,
     ) -> None:
         self.columns = columns if columns is not None else DisposalColumns(_NoSources())
-        self._open_lots: list[Lot] | Callable[[], list[Lot]] = open_lots if open_lots is not None else []
+        self._open_lots: list[Lot] | None = open_lots if open_lots is not None else []
+        self._lot_columns: LotColumns | Callable[[], LotColumns] | None = None
         self.income_columns = income if isinstance(income, IncomeColumns) else None
         self._income = income if isinstance(income, list) else None
         self.removals = removals if removals is not None else []
@@ -293,13 +344,21 @@ class MatchResult:
 
     @property
     def open_lots(self) -> list[Lot]:
-        if not isinstance(self._open_lots, list):
-            self._open_lots = self._open_lots()
+        if self._open_lots is None:
+            columns = self.lot_columns
+            self._open_lots = columns.rows() if columns is not None else []
         return self._open_lots
 
-    def open_lots_when_asked(self, build: Callable[[], list[Lot]]) -> None:
-        """Let ``build`` make the open lots on first use of :attr:`open_lots`."""
-        self._open_lots = build
+    @property
+    def lot_columns(self) -> LotColumns | None:
+        """The open lots as columns, when the engine left them so (None when they were given as a list)."""
+        if callable(self._lot_columns):
+            self._lot_columns = self._lot_columns()
+        return self._lot_columns
+
+    def open_lots_when_asked(self, build: Callable[[], LotColumns]) -> None:
+        """Let ``build`` make the open lots' columns on first use of :attr:`lot_columns` or :attr:`open_lots`."""
+        self._lot_columns, self._open_lots = build, None
 
     @property
     def income(self) -> list[Income]:

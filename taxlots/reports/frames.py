@@ -23,7 +23,7 @@ import polars as pl
 from taxlots.ingest.convert import FrameSources
 from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
-from taxlots.model.lots import Disposal, DisposalColumns, Income, Lot, MatchResult
+from taxlots.model.lots import Disposal, DisposalColumns, Income, Lot, MatchResult, Sources
 from taxlots.model.money import ZERO, decimal_context, plain
 from taxlots.reports.money import round_cents
 
@@ -253,12 +253,18 @@ def _dates(ordinals: pl.Series) -> pl.Series:
 
 
 def _sold_at(c: DisposalColumns, rows: pl.Series) -> dict[str, pl.Series]:
-    """The file and line of each disposal's row, gathered from the ledger frame when the run read one."""
-    if isinstance(c.sources, FrameSources):
-        where = c.sources.frame[rows]
-        return {"sold_file": where["file"], "sold_line": where["line"].cast(pl.Int64)}
-    refs = [c.sources[r] for r in rows.to_list()]
-    return {"sold_file": pl.Series([r.file for r in refs], dtype=pl.String), "sold_line": pl.Series([r.line for r in refs], dtype=pl.Int64)}
+    """The file and line of each disposal's row."""
+    file, line = _file_line(c.sources, rows)
+    return {"sold_file": file, "sold_line": line}
+
+
+def _file_line(sources: Sources, rows: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The file and line of input rows by position, gathered from the ledger frame when the run read one."""
+    if isinstance(sources, FrameSources):
+        where = sources.frame[rows]
+        return where["file"], where["line"].cast(pl.Int64)
+    refs = [sources[r] for r in rows.to_list()]
+    return pl.Series([r.file for r in refs], dtype=pl.String), pl.Series([r.line for r in refs], dtype=pl.Int64)
 
 
 def grains_text(values: pl.Series) -> pl.Series:
@@ -277,6 +283,31 @@ def _with_acquisition_source(frame: pl.DataFrame, ledger: pl.DataFrame | None) -
         return frame.with_columns(acquired_file=pl.lit(None, pl.String), acquired_line=pl.lit(None, pl.Int64))
     where = ledger.select(lot_id="id", acquired_file="file", acquired_line="line").unique("lot_id", keep="first")
     return frame.join(where, on="lot_id", how="left", maintain_order="left")
+
+
+def open_lots_of(result: MatchResult) -> pl.DataFrame:
+    """:func:`open_lots` of a run, from the engine's columns when it has them (no ``Lot`` per row)."""
+    c = result.lot_columns
+    if c is None or not len(c) or min(c.quantity) < 0:  # grains_text writes non-negative quantities
+        return open_lots(result.open_lots)
+    if all(isinstance(origin, int) for origin in c.origin):
+        file, line = _file_line(c.sources, pl.Series(c.origin, dtype=pl.UInt32))
+    else:  # opening lots name their own sources
+        refs = [c.source(k) for k in range(len(c))]
+        file, line = pl.Series([r.file for r in refs], dtype=pl.String), pl.Series([r.line for r in refs], dtype=pl.Int64)
+    frame = pl.DataFrame(
+        {
+            "lot_id": pl.Series(c.id, dtype=pl.String),
+            "asset": pl.Series(c.asset, dtype=pl.String),
+            "wallet": pl.Series(c.wallet, dtype=pl.String),
+            "quantity": grains_text(pl.Series(c.quantity, dtype=pl.Int128)),
+            "date_acquired": _dates(pl.Series(c.day, dtype=pl.Int32)),
+            "cost_basis": pl.Series(c.basis, dtype=pl.Int128),
+            "file": file,
+            "line": line,
+        }
+    )
+    return frame.with_columns(_cents(pl.col("cost_basis")).cast(pl.Int64).alias("cost_basis"))
 
 
 def open_lots(lots: Iterable[Lot]) -> pl.DataFrame:
@@ -307,6 +338,34 @@ def open_lots(lots: Iterable[Lot]) -> pl.DataFrame:
         "line": pl.Int64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def income_of(result: MatchResult, year: int | None) -> pl.DataFrame:
+    """:func:`income` of a run, from the engine's columns when it has them (no ``Income`` per row)."""
+    c = result.income_columns
+    if c is None or not len(c) or min(c.quantity) < 0:  # grains_text writes non-negative quantities
+        return income(result.income, year)
+    days = pl.Series(c.day, dtype=pl.Int32)
+    if year is None:
+        picked = pl.int_range(len(days), eager=True, dtype=pl.UInt32)
+    else:
+        picked = days.is_between(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()).arg_true()
+    file, line = _file_line(c.sources, pl.Series(c.row, dtype=pl.UInt32).gather(picked))
+    frame = pl.DataFrame(
+        {
+            "id": pl.Series(c.id, dtype=pl.String).gather(picked),
+            "date": _dates(days.gather(picked)),
+            "wallet": pl.Series(c.wallet, dtype=pl.String).gather(picked),
+            "asset": pl.Series(c.asset, dtype=pl.String).gather(picked),
+            "quantity": grains_text(pl.Series(c.quantity, dtype=pl.Int128).gather(picked)),
+            "usd_value": pl.Series(c.usd_value, dtype=pl.Int128).gather(picked),
+            "note": pl.Series(c.note, dtype=pl.String).gather(picked),
+            "price_source": pl.Series(c.price_source, dtype=pl.String).gather(picked),
+            "file": file,
+            "line": line,
+        }
+    )
+    return frame.with_columns(_cents(pl.col("usd_value")).cast(pl.Int64).alias("usd_value"))
 
 
 def income(items: Iterable[Income], year: int | None) -> pl.DataFrame:
@@ -426,8 +485,8 @@ def from_run(result: MatchResult, ledger: pl.DataFrame, diagnostics: Iterable[Di
     return Frames(
         year=year,
         slices=slices(result.columns, year, ledger),
-        open_lots=open_lots(result.open_lots),
-        income=income(result.income, year),
+        open_lots=open_lots_of(result),
+        income=income_of(result, year),
         transfers=transfers(ledger, year, zone),
         problems=problems(diagnostics),
     )

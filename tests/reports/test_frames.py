@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,8 @@ from taxlots.lots.engine import Config, match
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
 from taxlots.model.ledger import LedgerRow
+from taxlots.model.lots import Lot
+from taxlots.model.source import SourceRef
 from taxlots.reports import frames
 from taxlots.testing import ledger
 from tests.lots.test_properties import ledgers
@@ -109,3 +111,59 @@ def test_negative_proceeds_round_on_the_magnitude_in_both_paths() -> None:
     want = [("S", "A", -201, 1000), ("S", "B", -100, 1000), ("T", "B", -26, 1000)]
     for disposals in (result.columns, result.disposals):
         assert frames.slices(disposals, 2024).select("disposal_id", "lot_id", "proceeds", "cost_basis").rows() == want
+
+
+def test_income_frame_from_the_engine_columns() -> None:
+    rows = ledger("""
+        2023-12-31 K income -> 1 BTC usd 5 id I0
+        2024-01-02 K income -> 0.10 ETH usd 10.005 id I1
+        2024-03-04 C income -> 2 SOL usd 0.004999 id I2
+        2024-05-06 K income -> 0.000000000000000001 BTC usd 1.115 id I3
+        2025-01-01 K income -> 1 BTC usd 7 id I4
+    """)
+    result = match(rows)
+    want = [  # half up to cents: 10.005 -> 10.01, 0.004999 -> 0.00, 1.115 -> 1.12; quantities without trailing zeros
+        ("I1", date(2024, 1, 2), "K", "ETH", "0.1", 1001, "ledger.txt", 3),
+        ("I2", date(2024, 3, 4), "C", "SOL", "2", 0, "ledger.txt", 4),
+        ("I3", date(2024, 5, 6), "K", "BTC", "0.000000000000000001", 112, "ledger.txt", 5),
+    ]
+    names = ["id", "date", "wallet", "asset", "quantity", "usd_value", "file", "line"]
+    assert frames.income_of(result, 2024).select(names).rows() == want  # from the columns, no Income built
+    assert result.income_columns is not None and result.income_columns._rows is None
+    assert frames.income_of(result, 2024).schema == frames.income(result.income, 2024).schema
+    assert frames.income_of(result, None)["id"].to_list() == ["I0", "I1", "I2", "I3", "I4"]
+    # The summary's income: 10.005 + 0.004999 + 1.115 = 11.124999 USD in 2024, rounded once (not per row).
+    assert result.income_usd(2024) == 11_124_999 * 10**12
+    assert result.income_usd(None) == 23_124_999 * 10**12
+
+
+def test_open_lots_frame_from_the_engine_columns() -> None:
+    rows = ledger("""
+        2024-01-02 K trade 30 USD -> 3 ETH id B
+        2024-01-01 K trade 10.005 USD -> 1 BTC id A
+        2024-02-01 K trade 1 ETH -> 15 USD id S
+    """)
+    names = ["lot_id", "asset", "wallet", "quantity", "date_acquired", "cost_basis", "file", "line"]
+    result = match(rows)
+    # By asset, then acquisition; basis half up to cents (10.005 -> 10.01); ETH keeps 2 of 3 units, 2/3 of 30.
+    assert frames.open_lots_of(result).select(names).rows() == [
+        ("A", "BTC", "K", "1", date(2024, 1, 1), 1001, "ledger.txt", 3),
+        ("B", "ETH", "K", "2", date(2024, 1, 2), 2000, "ledger.txt", 2),
+    ]
+    assert result._open_lots is None  # the frame came from the columns: no Lot was built
+    assert frames.open_lots_of(result).schema == frames.open_lots(result.open_lots).schema
+    held = Lot(
+        id="O1",
+        asset="BTC",
+        wallet="K",
+        quantity=Decimal("0.50"),
+        basis=Decimal("1.115"),
+        acquired_at=datetime(2023, 5, 1, tzinfo=UTC),
+        acquired_date=date(2023, 5, 1),
+        source=SourceRef("lots.csv", 7),
+    )
+    opened = match(rows, Config(opening_lots=(held,)))
+    assert frames.open_lots_of(opened).select(names).rows()[:2] == [
+        ("O1", "BTC", "K", "0.5", date(2023, 5, 1), 112, "lots.csv", 7),  # an opening lot names its own source
+        ("A", "BTC", "K", "1", date(2024, 1, 1), 1001, "ledger.txt", 3),
+    ]
