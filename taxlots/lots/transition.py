@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
-from taxlots.model.lots import Lot, MatchResult, joined
+from taxlots.model.lots import Lot, MatchResult, joined, joined_income
 from taxlots.model.money import ZERO, plain, share
 from taxlots.model.source import SourceRef
 
@@ -137,13 +137,17 @@ def _merge(lots: list[Lot]) -> list[Lot]:
 
 def combine(before: MatchResult, after: MatchResult, diags: list[Diagnostic]) -> MatchResult:
     """The results of the universal run before the snapshot and the per-wallet run after it, as one."""
-    return MatchResult(
+    early, late, lots = before.income_columns, after.income_columns, after.lot_columns
+    out = MatchResult(
         columns=joined(before.columns, after.columns),
-        open_lots=after.open_lots,
-        income=before.income + after.income,
+        open_lots=after.open_lots if lots is None else None,
+        income=joined_income(early, late) if early is not None and late is not None else before.income + after.income,
         removals=before.removals + after.removals,
         diagnostics=before.diagnostics + diags + after.diagnostics,
     )
+    if lots is not None:  # kept as columns, as a run leaves them
+        out.open_lots_when_asked(lambda: lots)
+    return out
 
 
 def last_day_before(first_day: date = PER_WALLET_FROM) -> date:

@@ -311,6 +311,15 @@ class LotColumns:
         return self._rows
 
 
+def joined_income(first: IncomeColumns, second: IncomeColumns) -> IncomeColumns:
+    """The income of ``first`` then ``second``: two runs over parts of one input (they share its sources)."""
+    out = IncomeColumns(first.sources)
+    for name in IncomeColumns.__slots__:
+        if name not in ("sources", "_rows"):
+            setattr(out, name, getattr(first, name) + getattr(second, name))
+    return out
+
+
 class MatchResult:
     """Everything one run of the engine produces, in event order.
 

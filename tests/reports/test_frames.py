@@ -167,3 +167,22 @@ def test_open_lots_frame_from_the_engine_columns() -> None:
         ("O1", "BTC", "K", "0.5", date(2023, 5, 1), 112, "lots.csv", 7),  # an opening lot names its own source
         ("A", "BTC", "K", "1", date(2024, 1, 1), 1001, "ledger.txt", 3),
     ]
+
+
+def test_per_wallet_from_2025_keeps_income_and_open_lots_as_columns() -> None:
+    rows = ledger("""
+        2024-06-01 K income -> 1 BTC usd 100.005 id I1
+        2024-07-01 K trade 50 USD -> 1 BTC id A
+        2025-03-01 C income -> 2 ETH usd 4000 id I2
+        2025-04-01 K trade 0.5 BTC -> 60000 USD id S
+    """)
+    result = match(rows, Config(scope=Scope.PER_WALLET_FROM_2025))
+    assert result.income_columns is not None and result.lot_columns is not None  # both runs' columns, joined
+    names = ["id", "date", "wallet", "usd_value"]
+    assert frames.income_of(result, None).select(names).rows() == [
+        ("I1", date(2024, 6, 1), "K", 10001),
+        ("I2", date(2025, 3, 1), "C", 400000),
+    ]
+    # S took 0.5 of I1 (first in, first out): K holds 0.5 of I1 and all of A; C holds the ETH.
+    lots = frames.open_lots_of(result).select("lot_id", "wallet", "quantity", "cost_basis").rows()
+    assert lots == [("I1", "K", "0.5", 5000), ("A", "K", "1", 5000), ("I2", "C", "2", 400000)]
