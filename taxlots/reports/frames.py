@@ -169,7 +169,7 @@ def _from_columns(c: DisposalColumns, year: int | None) -> pl.DataFrame:
     money = owner_of.with_columns(
         basis=pl.Series(c.slice_basis, dtype=pl.Int128).gather(where),
         total=pl.Series(c.proceeds, dtype=pl.Int128).gather(picked).gather(owner_of["owner"]),
-        head=_split_heads(c, disposals),
+        head=_split_heads(c, owner_of, picked),
     ).with_columns(
         cb=_cents(pl.col("basis")),
         cp=pl.when(~pl.col("split")).then(_cents(pl.col("total"))).otherwise(pl.col("head")),
@@ -208,37 +208,28 @@ def _from_columns(c: DisposalColumns, year: int | None) -> pl.DataFrame:
     return out.with_columns(gain=pl.col("proceeds") - pl.col("cost_basis")).select(SLICE_SCHEMA.keys())
 
 
-def _split_heads(c: DisposalColumns, disposals: pl.DataFrame) -> pl.Series:
-    """The proceeds cents of each slice but the last of every split disposal (``grains.share_cents``), null elsewhere."""
-    split = disposals.filter(pl.col("b") - pl.col("a") > 1)
-    heads: list[int | None] = []
-    extend = heads.extend
+def _split_heads(c: DisposalColumns, owner_of: pl.DataFrame, picked: pl.Series) -> pl.Series:
+    """The proceeds cents of each slice but the last of every split disposal (``grains.share_cents``), null elsewhere.
+
+    One entry per row of ``owner_of`` (a slice: ``j``, its disposal's place in ``picked``, ``split``, ``last``).
+    """
+    heads = owner_of.with_row_index("at").filter(pl.col("split") & ~pl.col("last"))
     sq, total, whole = c.slice_quantity, c.proceeds, c.quantity
-    previous = 0
-    for k, a, b in zip(*(split.get_column(name).to_list() for name in ("k", "a", "b")), strict=True):
-        extend(repeat(None, a - previous))  # the slices before this disposal's (of disposals not split, or not chosen)
+    cents: list[int] = []
+    append = cents.append
+    for j, k in zip(heads["j"].to_list(), picked.gather(heads["owner"]).to_list(), strict=True):
         # grains.share_cents, inlined: p * q / whole in cents, half up on the magnitude (q > 0, so p gives the sign)
         p, den = total[k], whole[k] * _CENT
-        twice_den = 2 * den
-        twice_p = 2 * abs(p)
-        if p >= 0:
-            extend([(twice_p * q + den) // twice_den for q in sq[a : b - 1]])
-        else:
-            extend([-((twice_p * q + den) // twice_den) for q in sq[a : b - 1]])
-        heads.append(None)
-        previous = b
-    heads.extend(repeat(None, len(sq) - previous))
-    return pl.Series(heads, dtype=pl.Int64).gather(_slice_index(disposals))
+        magnitude = (2 * abs(p) * sq[j] + den) // (2 * den)
+        append(magnitude if p >= 0 else -magnitude)
+    nothing = pl.repeat(None, owner_of.height, dtype=pl.Int64, eager=True)
+    return nothing.scatter(heads["at"], pl.Series(cents, dtype=pl.Int64)) if cents else nothing
 
 
 def _owner_sum(values: pl.Expr) -> pl.Expr:
     """On each disposal's last slice, the sum of its slices' ``values``: running sums, as the slices are contiguous."""
     running = values.cum_sum()
     return running - running.shift(1).fill_null(0).gather(pl.col("first"))
-
-
-def _slice_index(disposals: pl.DataFrame) -> pl.Series:
-    return disposals.select(pl.int_ranges("a", "b", dtype=pl.UInt32).explode()).to_series()
 
 
 def _cents(grains_: pl.Expr) -> pl.Expr:
