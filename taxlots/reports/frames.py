@@ -25,6 +25,7 @@ from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.lots import Disposal, DisposalColumns, Income, Lot, MatchResult, Sources
 from taxlots.model.money import ZERO, decimal_context, plain
+from taxlots.model.source import SourceRef
 from taxlots.reports.money import round_cents
 
 MISSING_LOT = "MISSING"
@@ -254,7 +255,10 @@ def _file_line(sources: Sources, rows: pl.Series) -> tuple[pl.Series, pl.Series]
     if isinstance(sources, FrameSources):
         where = sources.frame[rows]
         return where["file"], where["line"].cast(pl.Int64)
-    refs = [sources[r] for r in rows.to_list()]
+    return _ref_columns([sources[r] for r in rows.to_list()])
+
+
+def _ref_columns(refs: list[SourceRef]) -> tuple[pl.Series, pl.Series]:
     return pl.Series([r.file for r in refs], dtype=pl.String), pl.Series([r.line for r in refs], dtype=pl.Int64)
 
 
@@ -284,8 +288,7 @@ def open_lots_of(result: MatchResult) -> pl.DataFrame:
     if all(isinstance(origin, int) for origin in c.origin):
         file, line = _file_line(c.sources, pl.Series(c.origin, dtype=pl.UInt32))
     else:  # opening lots name their own sources
-        refs = [c.source(k) for k in range(len(c))]
-        file, line = pl.Series([r.file for r in refs], dtype=pl.String), pl.Series([r.line for r in refs], dtype=pl.Int64)
+        file, line = _ref_columns([c.source(k) for k in range(len(c))])
     frame = pl.DataFrame(
         {
             "lot_id": pl.Series(c.id, dtype=pl.String),

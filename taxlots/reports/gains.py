@@ -142,6 +142,13 @@ def table(slices: pl.DataFrame, *, explain: bool = False) -> pl.DataFrame:
 def summary(slices: pl.DataFrame, result: MatchResult, year: int | None = None) -> Summary:
     """Short- and long-term totals of a ``frames.slices`` frame (so the summary is the sum of the file's rows),
     with the income of ``result`` received in ``year`` (or in all years)."""
+    short, long, disposals = _term_totals(slices)
+    income = _dollars(grains.cents(result.income_usd(year)))
+    return Summary(short=short, long=long, income=income, disposals=disposals, rows=slices.height)
+
+
+def _term_totals(slices: pl.DataFrame) -> tuple[Totals, Totals, int]:
+    """Short-term and long-term totals of a ``frames.slices`` frame, and how many disposals its rows hold."""
     sums = slices.group_by("long_term").agg(pl.col("proceeds", "cost_basis", "gain").sum())
     by_term = {term: (p, b, g) for term, p, b, g in sums.iter_rows()}
     short, long = (
@@ -150,8 +157,7 @@ def summary(slices: pl.DataFrame, result: MatchResult, year: int | None = None) 
     )
     ids = slices["disposal_id"]
     disposals = int((ids != ids.shift(1)).fill_null(True).sum())  # a disposal's rows come together
-    income = _dollars(grains.cents(result.income_usd(year)))
-    return Summary(short=short, long=long, income=income, disposals=disposals, rows=slices.height)
+    return short, long, disposals
 
 
 def _earned(income: Iterable[Income], year: int | None) -> Decimal:
@@ -230,14 +236,14 @@ class Tally:
 
     def add(self, slices: pl.DataFrame) -> None:
         """Add the rows of a ``frames.slices`` frame to the totals."""
-        done = summary(slices, MatchResult())
-        for term, totals in ((False, done.short), (True, done.long)):
+        short, long, disposals = _term_totals(slices)
+        for term, totals in ((False, short), (True, long)):
             acc = self.sums[term]
             acc[0] += totals.proceeds
             acc[1] += totals.cost_basis
             acc[2] += totals.gain
-        self.rows += done.rows
-        self.disposals += done.disposals
+        self.rows += slices.height
+        self.disposals += disposals
 
     def summary(self, income: Iterable[Income], year: int | None = None) -> Summary:
         """The totals so far, with the USD income received in ``year`` (or in all years)."""
