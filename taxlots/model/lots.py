@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 from taxlots.model import grains
 from taxlots.model.diagnostics import Diagnostic
 from taxlots.model.source import SourceRef
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_C = TypeVar("_C", "DisposalColumns", "IncomeColumns")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,10 +205,7 @@ class DisposalColumns:
 
 def joined(first: DisposalColumns, second: DisposalColumns) -> DisposalColumns:
     """The disposals of ``first`` then ``second``: two runs over parts of one input (they share its sources)."""
-    out = DisposalColumns(first.sources)
-    for name in DisposalColumns.__slots__:
-        if name not in ("start", "sources", "_rows"):
-            setattr(out, name, getattr(first, name) + getattr(second, name))
+    out = _concatenated(DisposalColumns(first.sources), first, second, but=("start",))
     offset = first.start[-1]
     out.start = first.start + [offset + s for s in second.start[1:]]
     return out
@@ -313,9 +311,13 @@ class LotColumns:
 
 def joined_income(first: IncomeColumns, second: IncomeColumns) -> IncomeColumns:
     """The income of ``first`` then ``second``: two runs over parts of one input (they share its sources)."""
-    out = IncomeColumns(first.sources)
-    for name in IncomeColumns.__slots__:
-        if name not in ("sources", "_rows"):
+    return _concatenated(IncomeColumns(first.sources), first, second)
+
+
+def _concatenated(out: _C, first: _C, second: _C, but: tuple[str, ...] = ()) -> _C:
+    """``out`` with each column of ``first`` followed by the same column of ``second`` (``but`` those named)."""
+    for name in type(out).__slots__:
+        if name not in ("sources", "_rows", *but):
             setattr(out, name, getattr(first, name) + getattr(second, name))
     return out
 
@@ -326,7 +328,8 @@ class MatchResult:
     ``disposals`` are the public ``Disposal`` values, built on first use from ``columns`` (which the reports
     of a large run read instead: a million disposals never become objects there). ``income`` is built the
     same way from ``income_columns`` when the engine made it (given as a list, it is that list), and
-    ``open_lots`` may be given as a function that builds them: a command that never reads them never pays.
+    ``open_lots`` from ``lot_columns``, which the engine leaves to a function (:meth:`open_lots_when_asked`):
+    a command that never reads them never pays for them.
     """
 
     __slots__ = ("columns", "income_columns", "_lot_columns", "_open_lots", "_income", "removals", "diagnostics")
@@ -378,7 +381,7 @@ class MatchResult:
     def income_usd(self, year: int | None = None) -> int:
         """The USD value (grains) of the income received in ``year``, or in all years, without building ``income``."""
         cols = self.income_columns
-        if cols is None or self._income is not None:
+        if cols is None:
             return sum((grains.of(i.usd_value) for i in self.income if year is None or i.received_date.year == year), 0)
         if year is None:
             return sum(cols.usd_value)
