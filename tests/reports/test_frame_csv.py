@@ -45,3 +45,20 @@ def test_frame_csv_bytes_equal_csv_writer(tmp_path: Path) -> None:
     writer.writerow(["a", "'=b"])
     writer.writerows([spreadsheet_text(a), spreadsheet_text(b)] for a, b in zip(CELLS, reversed(CELLS), strict=True))
     assert out.read_bytes() == want.getvalue().encode()
+
+
+def test_each_column_is_judged_on_its_own_cells(tmp_path: Path) -> None:
+    """Columns with no formula-like cell, or no empty cell, take a shortcut: every mix must give csv.writer's bytes.
+
+    A shortcut that stopped after the formula test would write a lone empty cell as ``""``; one that tested
+    the first column only, or the frame once, would leave ``=1+1`` unquoted beside a plain column.
+    """
+    columns = {f"c{i}_{j}": [cell, other] for i, cell in enumerate(CELLS) for j, other in enumerate(("plain", "", cell))}
+    frame = pl.DataFrame({**columns, "empty": ["", ""]})
+    out = tmp_path / "mix.csv"
+    write_frame_csv(out, frame, tuple(frame.columns))
+    want = io.StringIO()
+    writer = csv.writer(want, lineterminator="\n")
+    writer.writerow(frame.columns)
+    writer.writerows([spreadsheet_text(v) for v in row] for row in frame.iter_rows())
+    assert out.read_bytes() == want.getvalue().encode()
