@@ -60,3 +60,24 @@ def test_a_missing_price_is_said_once_not_again_per_row(tmp_path: Path) -> None:
     body = "".join(f"2024-03-0{d}T00:00:00Z,A,income,,,SOL,1,,,,,I{d},staking\n" for d in (1, 2, 3))
     missing = [d for d in run(tmp_path, body).diagnostics if d.code is Code.MISSING_PRICE]
     assert [d.message for d in missing] == ["no USD price for SOL on 2024-03-01 – 2024-03-03 (3 rows)"]
+
+
+def test_a_run_that_lets_its_frames_go_matches_the_same(tmp_path: Path) -> None:
+    """``keep_frames=False`` frees the ledger frames once the engine has its rows; the result must not change.
+
+    Clearing them before the rows are taken would match nothing; a disposal's file and line come from the
+    sources the engine keeps, which must survive the clearing.
+    """
+    body = (
+        "2024-01-01T00:00:00Z,A,trade,USD,100,ETH,2,USD,1,,,B1,\n"
+        "2024-02-01T00:00:00Z,A,trade,ETH,1,USD,80,,,,,S1,\n"
+        "2024-03-01T00:00:00Z,A,spend,ETH,0.5,,,,,30,,P1,\n"
+    )
+    kept, lean = run(tmp_path, body), run(tmp_path, body, keep_frames=False)
+    assert lean.frame.is_empty() and lean.ledger.frame.is_empty() and kept.frame.height == 3
+    assert lean.result.disposals == kept.result.disposals
+    assert [(d.id, d.source.file, d.source.line, d.proceeds) for d in lean.result.disposals] == [
+        ("S1", str(tmp_path / "ledger.csv"), 3, Decimal("80")),
+        ("P1", str(tmp_path / "ledger.csv"), 4, Decimal("30")),
+    ]
+    assert lean.diagnostics == kept.diagnostics

@@ -61,8 +61,12 @@ def run_inputs(
     allow_shortfalls: bool,
     run_args: RunArgs,
     as_of: date | None = None,
+    keep_frames: bool = True,
 ) -> Run:
-    """Read, pair, price and match the inputs with the options every matching command shares; stop on any error."""
+    """Read, pair, price and match the inputs with the options every matching command shares; stop on any error.
+
+    ``keep_frames=False``: the run's ledger frames are let go before matching (see ``pipeline.run``).
+    """
     options = options_from(method=method, scope=scope, lots=lots, allow_shortfalls=allow_shortfalls, run_args=run_args, as_of=as_of)
     said_encoding(options.encoding)
     # The run makes millions of objects that live until the command ends, and no cycles: with the collector on,
@@ -70,7 +74,7 @@ def run_inputs(
     paused = gc.isenabled()
     gc.disable()
     try:
-        run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps())
+        run = pipeline.run([str(p) for p in inputs or ()], zone=zone(tz), options=options, progress=render.Steps(), keep_frames=keep_frames)
     finally:
         gc.freeze()
         if paused:

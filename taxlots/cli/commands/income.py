@@ -22,7 +22,9 @@ def income(
     run_args: o.RunArgs,
 ) -> None:
     """Ordinary income (staking, mining, interest, airdrops, rewards) by month, type and asset, at its USD value when received."""
-    run = run_inputs(inputs, method=Method.FIFO, scope=Scope.UNIVERSAL, lots=None, tz=tz, allow_shortfalls=True, run_args=run_args)
+    run = run_inputs(
+        inputs, method=Method.FIFO, scope=Scope.UNIVERSAL, lots=None, tz=tz, allow_shortfalls=True, run_args=run_args, keep_frames=False
+    )
     lines = income_lines(run.result.income, year)
     rows = [line.cells() for line in lines]
     if run_args.json_out:

@@ -52,7 +52,17 @@ def lots(
     day = _day(as_of) if as_of else None
     check_method(method, lots)
     check_paths(inputs or (), output, lots=lots)
-    run = run_inputs(inputs, method=method, scope=scope, lots=lots, tz=tz, allow_shortfalls=allow_shortfalls, as_of=day, run_args=run_args)
+    run = run_inputs(
+        inputs,
+        method=method,
+        scope=scope,
+        lots=lots,
+        tz=tz,
+        allow_shortfalls=allow_shortfalls,
+        as_of=day,
+        run_args=run_args,
+        keep_frames=False,
+    )
     rows = lot_rows(run.result.open_lots)
     if run_args.json_out:
         if output:
