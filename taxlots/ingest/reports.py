@@ -55,7 +55,8 @@ def _fill_reports(
                 source=SourceRef(report.path, report.header_line),
             )
         )
-    for (order,), part in kept.group_by("order", maintain_order=True):
+    summarized = kept.select("order", "timestamp", "sent_asset", "received_asset", "fee_asset", "wallet", "to_wallet")
+    for (order,), part in summarized.group_by("order", maintain_order=True):  # each part a copy: of these columns only
         report = reports[int(order)]
         report.kept = part.height
         report.first, report.last = part["timestamp"].min(), part["timestamp"].max()  # type: ignore[assignment]
