@@ -154,7 +154,15 @@ def load(
         good = allrows.filter(pl.col("error").is_null() & pl.col("skip").is_null()).drop("error", "skip")
     del allrows  # only the good rows go on
     kept, dropped, conflicts = _dedupe(good)
-    kept = kept.sort("timestamp", "order", "line").with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
+    del good
+    # Sorted a column at a time, each unsorted column let go as its sorted copy is made (``kept`` must be the
+    # only reference): ``DataFrame.sort`` gathers every column at once, 400 MB more RSS at a million rows.
+    order = kept.select(pl.arg_sort_by("timestamp", "order", "line")).to_series()  # unique keys: no ties to break
+    columns: list[pl.Series] = []
+    for name in kept.columns:
+        columns.append(kept.get_column(name).gather(order))
+        kept = kept.drop(name)
+    kept = pl.DataFrame(columns).with_row_index("seq").with_columns(pl.col("seq").cast(pl.Int64))
     diags += _row_diagnostics(bad, importer_of) + conflicts
     diags += _fill_reports(reports, counted, bad, skipped, dropped, kept)
     diags += _future(kept, datetime.now(UTC))
