@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from installed import compile_taxlots  # noqa: E402
 
 READ = """
 import sys, polars as pl
@@ -59,6 +60,7 @@ def main() -> None:
     gen_s = time.perf_counter() - t0
     exports = [str(files[k]) for k in ("kraken", "coinbase", "binance")]
     rows = sum(Path(p).read_bytes().count(b"\n") for p in exports)
+    compile_taxlots()  # timed as installed, with bytecode (see installed.py)
     print(f"{args.trades} trades: {rows} export lines ({', '.join(Path(p).name for p in exports)}); generated/cached in {gen_s:.1f} s")
     taxlots = [sys.executable, "-m", "taxlots"]
     prices = ["--prices", str(files["prices"])]

@@ -59,6 +59,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from installed import compile_taxlots  # noqa: E402
+
 DATA = HERE / "data"
 RP2_VERSION = "1.7.2"
 EXCHANGES = ("Coinbase", "Kraken")
@@ -438,6 +442,7 @@ def main() -> None:
     parser.add_argument("--rp2-venv", type=Path, default=DATA / "rp2-venv")
     args = parser.parse_args()
     python = rp2_python(args.rp2_venv.resolve())
+    compile_taxlots()  # RP2 runs with the bytecode pip wrote; taxlots too (see installed.py)
     t0 = time.perf_counter()
     folder = generate(args.trades, args.seed, fees=not args.no_fees)
     fees = "no fees" if args.no_fees else "with fees"
