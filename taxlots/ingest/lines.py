@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from taxlots.importers import _exprs as ex
 from taxlots.ingest.sniff import Sniffed
 
 _SLACK = 8  # extra columns read past the header, to catch rows with too many fields
+
+
+def _some(frame: pl.DataFrame, mask: str, **exprs: pl.Expr) -> pl.DataFrame:
+    """``line`` and ``exprs`` on the rows where the boolean column ``mask`` holds (no copy when all do)."""
+    return (frame if frame[mask].all() else frame.filter(mask)).select("line", **exprs)
+
+
+def _field_counts(lines: pl.DataFrame, sep: str) -> pl.DataFrame:
+    """``line, _fields``: each line's fields counted outside quotes, as the quoted-segment regex counts them.
+
+    ``lines`` has ``line``, the text ``_raw``, its quotes ``_q`` (an even number), its ``","`` (``_c``) and the
+    text without them (``_r``). The regex (remove every ``"..."`` segment, then count separators) runs only
+    where literal counts cannot stand in for it, and the separators are counted only when a line needs them.
+    A line quoted at both ends with n ``","`` inside and no other quote (2n + 2 quotes, the ``","`` apart
+    from the end quotes: Kraken's every line) has n + 1 fields. A line without quotes, or quoted only around
+    every separator, or without a separator after an odd number of quotes (which a regex without captures
+    finds in one pass) has one field per separator plus one.
+    """
+    text, pair = pl.col("_raw"), f'"{sep}"'
+    frame = lines.with_columns(_ends=text.str.starts_with('"') & text.str.ends_with('"'))
+    q, c = pl.col("_q"), pl.col("_c")
+    frame = frame.with_columns(_boxed=pl.col("_ends") & (q == 2 * c + 2) & ~text.str.starts_with(pair) & ~text.str.ends_with(pair))
+    if frame["_boxed"].all():
+        return frame.select("line", _fields=c + 1)
+    frame = frame.with_columns(_s=c + pl.col("_r").str.count_matches(sep, literal=True))  # each "," held one separator
+    s = pl.col("_s")
+    simple = pl.col("_boxed") | (q == 0) | (pl.col("_ends") & (q == 2 * s + 2) & (c == s))  # the last: quotes around every separator
+    frame = frame.with_columns(_check=~simple)
+    fields = frame.select("line", _fields=pl.when(pl.col("_boxed")).then(c).otherwise(s) + 1)
+    if not frame["_check"].any():
+        return fields
+    inside = text.str.contains(rf'^[^"]*(?:"[^"]*"[^"]*)*"[^"]*{re.escape(sep)}')  # a separator after an odd number of quotes
+    quoted = _some(frame, "_check", _inside=inside, _raw=text).filter("_inside")
+    if quoted.is_empty():
+        return fields
+    quoted = quoted.select("line", _quoted=text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1)
+    fields = fields.join(quoted, on="line", how="left", maintain_order="left")
+    return fields.select("line", _fields=pl.coalesce("_quoted", "_fields"))
 
 
 def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | None]:
@@ -36,39 +76,34 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
         missing_columns="insert",
         truncate_ragged_lines=True,
     )
-    text = pl.col("_raw").fill_null("")
-    quotes, seps = text.str.count_matches('"', literal=True), text.str.count_matches(sep, literal=True)
-    # Separators outside quotes are counted with literal counts when a line has no quote, or quotes only at its
-    # two ends and around every separator (``"a","b"``: 2 + 2 per separator); any other line takes the regex.
-    boxed = (quotes == 2 * seps + 2) & text.str.starts_with('"') & text.str.ends_with('"')
-    simple = (quotes == 0) | (boxed & (text.str.count_matches(f'"{sep}"', literal=True) == seps))
-    # Only a line without an ASCII digit can be blank or, when the header has none, the header again (neither
-    # squeezing nor lowercasing adds or removes digits): the costly squeeze runs on those few lines only.
-    digits = list("0123456789")
-    maybe = ~text.str.contains_any(digits) if not any(d in header_text for d in digits) else pl.lit(True)
-    checked = raw.select(
-        pl.col("line").cast(pl.Int64),
-        _odd=quotes % 2 == 1,
-        _fields=seps + 1,
-        _simple=simple,
-        _maybe=maybe,
-        _raw=pl.when(maybe | ~simple).then(pl.col("_raw")),
-    ).collect()
-    squeezed = text.str.to_lowercase().str.replace_all(squeeze, "")
-    some = checked.filter(pl.col("_maybe")).select(
-        "line", _blank=squeezed.str.replace_all(sep, "", literal=True) == "", _header=squeezed == header_text
-    )
-    quoted = checked.filter(~pl.col("_simple")).select(
-        "line", _quoted=text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1
-    )
-    keys = {"on": "line", "how": "left", "maintain_order": "left"}
-    checked = checked.drop("_raw", "_maybe").join(some, **keys).join(quoted, **keys)  # type: ignore[arg-type]
-    checked = checked.with_columns(pl.col("_blank", "_header").fill_null(False), _fields=pl.coalesce("_quoted", "_fields"))
-    odd = checked.filter(pl.col("_odd"))["line"]
+    text = pl.col("_raw")
+    # each count is a column of its own, computed once (an expression named twice in one select runs twice)
+    # Quotes are counted in the text without its ``","`` (far fewer matches, the costly part of a count):
+    # each one removed held two quotes (its count is the bytes removed over 3).
+    pair = f'"{sep}"'
+    lines = raw.select(pl.col("line").cast(pl.Int64), _raw=text.fill_null("")).collect()
+    lines = lines.with_columns(_r=text.str.replace_all(pair, "", literal=True))
+    lines = lines.with_columns(_c=((text.str.len_bytes() - pl.col("_r").str.len_bytes()) // 3).cast(pl.UInt32))
+    lines = lines.with_columns(_q=2 * pl.col("_c") + pl.col("_r").str.count_matches('"', literal=True))
+    odd = lines.filter(pl.col("_q") % 2 == 1)["line"]
     if odd.len() % 2 == 1:  # each such line opens or closes a field spanning lines: the last one never closes
         return None, int(odd[-1])
     if odd.len():
         return None, None
+    # Only a line without an ASCII digit can be blank or, when the header has none, the header again (neither
+    # squeezing nor lowercasing adds or removes digits): the costly squeeze runs on those few lines only.
+    digits = list("0123456789")
+    maybe = ~text.str.contains_any(digits) if not any(d in header_text for d in digits) else pl.lit(True)
+    lines = lines.with_columns(_maybe=maybe)
+    checked = _field_counts(lines.drop("_maybe"), sep)
+    squeezed = text.str.to_lowercase().str.replace_all(squeeze, "")
+    blank, header = squeezed.str.replace_all(sep, "", literal=True) == "", squeezed == header_text
+    if lines["_maybe"].any():
+        some = _some(lines, "_maybe", _blank=blank, _header=header)
+        checked = checked.join(some, on="line", how="left", maintain_order="left")
+        checked = checked.with_columns(pl.col("_blank", "_header").fill_null(False))
+    else:
+        checked = checked.with_columns(_blank=pl.lit(False), _header=pl.lit(False))
     skip = (
         pl.when(pl.col("_blank")).then(pl.lit("blank line"))
         .when(pl.col("_header")).then(pl.lit("repeated header line"))
