@@ -12,42 +12,39 @@ from taxlots.ingest.sniff import Sniffed
 _SLACK = 8  # extra columns read past the header, to catch rows with too many fields
 
 
-def _some(frame: pl.DataFrame, mask: str, **exprs: pl.Expr) -> pl.DataFrame:
-    """``line`` and ``exprs`` on the rows where the boolean column ``mask`` holds (no copy when all do)."""
-    return (frame if frame[mask].all() else frame.filter(mask)).select("line", **exprs)
+def _counted(raw: pl.LazyFrame, sep: str, maybe: pl.Expr) -> pl.DataFrame:
+    """Per line: ``_q`` quotes, ``_fields`` as counted without the regex, and the text of the lines that need more.
 
-
-def _field_counts(lines: pl.DataFrame, sep: str) -> pl.DataFrame:
-    """``line, _fields``: each line's fields counted outside quotes, as the quoted-segment regex counts them.
-
-    ``lines`` has ``line``, the text ``_raw``, its quotes ``_q`` (an even number), its ``","`` (``_c``) and the
-    text without them (``_r``). The regex (remove every ``"..."`` segment, then count separators) runs only
-    where literal counts cannot stand in for it, and the separators are counted only when a line needs them.
-    A line quoted at both ends with n ``","`` inside and no other quote (2n + 2 quotes, the ``","`` apart
-    from the end quotes: Kraken's every line) has n + 1 fields. A line without quotes, or quoted only around
-    every separator, or without a separator after an odd number of quotes (which a regex without captures
-    finds in one pass) has one field per separator plus one.
+    Every count is a column of its own, computed once (an expression named twice in one select runs twice).
+    Quotes are counted in the text without its ``","`` (far fewer matches: the costly part of a count), each
+    one removed holding two quotes and a separator (their number is the bytes removed over 3). A line quoted
+    at both ends with 2n + 2 quotes for its n ``","``, those apart from the end quotes (Kraken's every line),
+    has n + 1 fields; a line without quotes, or quoted around every separator, has one field per separator
+    plus one. Only the other lines keep their text (``_text``), and those that ``maybe`` is true on (``_raw``).
     """
     text, pair = pl.col("_raw"), f'"{sep}"'
-    frame = lines.with_columns(_ends=text.str.starts_with('"') & text.str.ends_with('"'))
-    q, c = pl.col("_q"), pl.col("_c")
-    frame = frame.with_columns(_boxed=pl.col("_ends") & (q == 2 * c + 2) & ~text.str.starts_with(pair) & ~text.str.ends_with(pair))
-    if frame["_boxed"].all():
-        return frame.select("line", _fields=c + 1)
-    frame = frame.with_columns(_s=c + pl.col("_r").str.count_matches(sep, literal=True))  # each "," held one separator
-    s = pl.col("_s")
-    simple = pl.col("_boxed") | (q == 0) | (pl.col("_ends") & (q == 2 * s + 2) & (c == s))  # the last: quotes around every separator
-    frame = frame.with_columns(_check=~simple)
-    fields = frame.select("line", _fields=pl.when(pl.col("_boxed")).then(c).otherwise(s) + 1)
-    if not frame["_check"].any():
-        return fields
-    inside = text.str.contains(rf'^[^"]*(?:"[^"]*"[^"]*)*"[^"]*{re.escape(sep)}')  # a separator after an odd number of quotes
-    quoted = _some(frame, "_check", _inside=inside, _raw=text).filter("_inside")
-    if quoted.is_empty():
-        return fields
-    quoted = quoted.select("line", _quoted=text.str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1)
-    fields = fields.join(quoted, on="line", how="left", maintain_order="left")
-    return fields.select("line", _fields=pl.coalesce("_quoted", "_fields"))
+    q, c, s, ends = pl.col("_q"), pl.col("_c"), pl.col("_s"), pl.col("_ends")
+    boxed = ends & (q == 2 * c + 2) & ~text.str.starts_with(pair) & ~text.str.ends_with(pair)
+    simple = (q == 0) | (ends & (q == 2 * s + 2) & (c == s))  # the former rule, kept as it was
+    return (
+        raw.with_columns(_rest=text.str.replace_all(pair, "", literal=True))
+        .with_columns(_c=((text.str.len_bytes() - pl.col("_rest").str.len_bytes()) // 3).cast(pl.UInt32))
+        .with_columns(
+            _q=2 * c + pl.col("_rest").str.count_matches('"', literal=True),
+            _s=c + pl.col("_rest").str.count_matches(sep, literal=True),
+            _ends=text.str.starts_with('"') & text.str.ends_with('"'),
+            _maybe=maybe,
+        )
+        .with_columns(_boxed=boxed)
+        .with_columns(_simple=pl.col("_boxed") | simple)
+        .select(
+            "line", "_q", "_maybe",
+            _fields=pl.when("_boxed").then(c).otherwise(s) + 1,
+            _text=pl.when(~pl.col("_simple")).then(text),
+            _raw=pl.when("_maybe").then(text),
+        )
+        .collect()
+    )  # fmt: skip
 
 
 def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | None]:
@@ -57,6 +54,10 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
     found." or a total); errors on a field count, counted outside quotes, that differs from the header's
     (parsed cells cannot tell a blank field from a missing one). Trailing unnamed header columns may be left
     off. Returns None when a quoted field spans lines: physical lines then no longer match records.
+
+    Fields are counted as the quoted-segment regex counts them (remove every ``"..."`` segment, then count
+    separators), with literal counts where they stand in for it (see :func:`_counted`): the regex runs only
+    on lines with a separator after an odd number of quotes, which one pass of a regex without captures finds.
     """
     sep, most = sn.separator, len(sn.header)
     least = max((i + 1 for i, h in enumerate(sn.header) if h), default=most)
@@ -75,35 +76,30 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
         encoding="utf8-lossy",
         missing_columns="insert",
         truncate_ragged_lines=True,
-    )
+    ).select(pl.col("line").cast(pl.Int64), pl.col("_raw").fill_null(""))
     text = pl.col("_raw")
-    # each count is a column of its own, computed once (an expression named twice in one select runs twice)
-    # Quotes are counted in the text without its ``","`` (far fewer matches, the costly part of a count):
-    # each one removed held two quotes (its count is the bytes removed over 3).
-    pair = f'"{sep}"'
-    lines = raw.select(pl.col("line").cast(pl.Int64), _raw=text.fill_null("")).collect()
-    lines = lines.with_columns(_r=text.str.replace_all(pair, "", literal=True))
-    lines = lines.with_columns(_c=((text.str.len_bytes() - pl.col("_r").str.len_bytes()) // 3).cast(pl.UInt32))
-    lines = lines.with_columns(_q=2 * pl.col("_c") + pl.col("_r").str.count_matches('"', literal=True))
+    # Only a line without an ASCII digit can be blank or, when the header has none, the header again (neither
+    # squeezing nor lowercasing adds or removes digits): the costly squeeze runs on those few lines only.
+    digits = list("0123456789")
+    maybe = ~text.str.contains_any(digits) if not any(d in header_text for d in digits) else pl.lit(True)
+    lines = _counted(raw, sep, maybe)
     odd = lines.filter(pl.col("_q") % 2 == 1)["line"]
     if odd.len() % 2 == 1:  # each such line opens or closes a field spanning lines: the last one never closes
         return None, int(odd[-1])
     if odd.len():
         return None, None
-    # Only a line without an ASCII digit can be blank or, when the header has none, the header again (neither
-    # squeezing nor lowercasing adds or removes digits): the costly squeeze runs on those few lines only.
-    digits = list("0123456789")
-    maybe = ~text.str.contains_any(digits) if not any(d in header_text for d in digits) else pl.lit(True)
-    lines = lines.with_columns(_maybe=maybe)
-    checked = _field_counts(lines.drop("_maybe"), sep)
+    if lines["_text"].null_count() < lines.height:
+        quoted = pl.col("_text")
+        inside = quoted.str.contains(rf'^[^"]*(?:"[^"]*"[^"]*)*"[^"]*{re.escape(sep)}')  # a separator after an odd number of quotes
+        lines = lines.with_columns(_text=pl.when(inside).then(quoted))
+        segments = pl.col("_text").str.replace_all(r'"[^"]*"', "").str.count_matches(sep, literal=True) + 1
+        lines = lines.with_columns(_fields=pl.coalesce(segments, "_fields"))
     squeezed = text.str.to_lowercase().str.replace_all(squeeze, "")
     blank, header = squeezed.str.replace_all(sep, "", literal=True) == "", squeezed == header_text
-    if lines["_maybe"].any():
-        some = _some(lines, "_maybe", _blank=blank, _header=header)
-        checked = checked.join(some, on="line", how="left", maintain_order="left")
-        checked = checked.with_columns(pl.col("_blank", "_header").fill_null(False))
+    if lines["_maybe"].any():  # only these lines kept their text
+        lines = lines.with_columns(_blank=blank.fill_null(False), _header=header.fill_null(False))
     else:
-        checked = checked.with_columns(_blank=pl.lit(False), _header=pl.lit(False))
+        lines = lines.with_columns(_blank=pl.lit(False), _header=pl.lit(False))
     skip = (
         pl.when(pl.col("_blank")).then(pl.lit("blank line"))
         .when(pl.col("_header")).then(pl.lit("repeated header line"))
@@ -111,6 +107,7 @@ def _line_checks(path: str, sn: Sniffed) -> tuple[pl.LazyFrame | None, int | Non
     )  # fmt: skip
     wrong = (pl.col("_fields") > most) | (pl.col("_fields") < least)
     error = pl.when(wrong).then(pl.format(f"row has {{}} fields, the header has {most}", pl.col("_fields")))
+    checked = lines.select("line", "_fields", "_blank", "_header")
     return checked.lazy().select("line", _skip=skip, _error=pl.when(skip.is_null()).then(error)), None
 
 
