@@ -103,8 +103,7 @@ def asset_code(raw: pl.Expr) -> pl.Expr:
 
 def _text(raw: pl.Expr) -> pl.Expr:
     """A number cell as text: stripped, null when blank or ``-`` (Kraken's "no value")."""
-    cell = raw.str.strip_chars()
-    return pl.when((cell == "") | (cell == "-")).then(None).otherwise(cell)
+    return raw.str.strip_chars().replace(["", "-"], None)  # the stripped cell named once (polars would strip it per mention)
 
 
 def _too_fine(text: pl.Expr) -> pl.Expr:
@@ -155,8 +154,52 @@ def _types(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _parsed_time(time: pl.Expr) -> pl.Expr:
+    """``time`` as UTC: the exact ``YYYY-MM-DD HH:MM:SS`` format first (a fast path), then the general one.
+
+    Where the exact format parses a value, the general one gives the same; the general format parses only
+    the values the exact one cannot (fractions, white space, bad values: the others are null for it).
+    """
+    exact = time.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_zone="UTC")
+    rest = pl.when(exact.is_null()).then(time).str.strip_chars()
+    return pl.coalesce(exact, rest.str.to_datetime(_TIME_FORMAT, strict=False, time_zone="UTC"))
+
+
+_ASSET_KEY = ("asset", "feecurrency")
+_SEP, _NULL = "\x1f", "\x1e"  # between the cells of a key, and for a null cell
+
+
+def _mapped(lf: pl.LazyFrame, table: pl.DataFrame, on: list[str]) -> pl.LazyFrame:
+    """``lf`` with the other columns of ``table`` (one row per distinct ``on`` of ``lf``): a left join, in row order.
+
+    Each row finds its table row through one key of its ``on`` cells, cast to an enum of the table's keys
+    (its row number), and the table's columns are gathered by it: far cheaper than the join, which moves
+    every column of ``lf``. Should a cell hold the key's separator, so that two table rows share a key,
+    the join runs instead.
+    """
+    key = pl.concat_str([pl.col(c).fill_null(_NULL) for c in on], separator=_SEP)
+    keys = table.select(key.alias("_key"))["_key"]
+    if table.is_empty() or keys.n_unique() < table.height:
+        return lf.join(table.lazy(), on=on, how="left", nulls_equal=True, maintain_order="left")
+    row = key.cast(pl.Enum(keys)).to_physical()
+    return (
+        lf.with_columns(_row=row).with_columns(pl.lit(table[c]).gather("_row").alias(c) for c in table.columns if c not in on).drop("_row")
+    )
+
+
+def _long(lf: pl.LazyFrame, texts: dict[str, str]) -> dict[str, bool]:
+    """Per number column (``{name: raw column}``): whether a cell has 20 bytes or more.
+
+    Only such a cell can have 19 decimal places, so :func:`_too_fine` runs only on the columns that have one.
+    """
+    return lf.select((pl.col(raw).str.len_bytes() >= 20).any().alias(name) for name, raw in texts.items()).collect().row(0, named=True)
+
+
 def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
-    """Every row with its action (from the type table), mapped assets, times and Decimal numbers."""
+    """Every row with its action (from the type table), mapped assets, times and Decimal numbers.
+
+    ``_fee`` and ``_usd`` are the cells as read, sign and all (only single-row events show them).
+    """
     lf = lf.with_columns(pl.lit(None, pl.String).alias(c) for c in _OPTIONAL if c not in ctx.header).cache()
     assets = (
         lf.select("asset", "feecurrency")
@@ -165,25 +208,24 @@ def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         .with_columns(_fee_asset=pl.coalesce("_fee_cur", "_asset"))
     )
     # rows stay in line order, so a trade's legs stay side by side (see _pairs)
-    keys = {"how": "left", "nulls_equal": True, "maintain_order": "left"}
-    lf = lf.join(_types(lf), on=["type", "subtype"], **keys).join(assets, on=["asset", "feecurrency"], **keys)  # type: ignore[arg-type]
+    by_asset = ["asset", "feecurrency"] if "feecurrency" in ctx.header else ["asset"]  # else the fee currency is null
+    lf = _mapped(_mapped(lf, _types(lf).collect(), ["type", "subtype"]), assets.collect().drop(set(_ASSET_KEY) - set(by_asset)), by_asset)
     texts = {"_amount": "amount", "_fee": "fee", "_usd": "amountusd"}
     lf = lf.with_columns(
         txid=ex.blank_to_null(pl.col("txid")),
         refid=ex.blank_to_null(pl.col("refid")),
-        _ts=pl.col("time").str.strip_chars().str.to_datetime(_TIME_FORMAT, strict=False, time_zone="UTC"),
+        _ts=_parsed_time(pl.col("time")),
         **{name: _text(pl.col(raw)) for name, raw in texts.items()},
     )
+    long = _long(lf, texts)
     lf = lf.with_columns(
         **{f"{name}_d": pl.col(name).str.to_decimal(scale=18) for name in texts},
-        **{f"{name}_fine": _too_fine(pl.col(name)) for name in texts},
+        **{f"{name}_fine": _too_fine(pl.col(name)) if long[name] else pl.lit(False) for name in texts},
     )
     unreadable = [pl.col(n).is_not_null() & (pl.col(f"{n}_d").is_null() | pl.col(f"{n}_fine")) for n in texts]
     return lf.with_columns(
         _amt=pl.col("_amount_d"),
-        _fee=ex.unsigned(pl.col("_fee")),
         _fee_d=pl.col("_fee_d").abs().fill_null(0),
-        _usd=ex.unsigned(pl.col("_usd")),
         _usd_d=pl.col("_usd_d").abs(),
         _bad=pl.any_horizontal(pl.col("_ts").is_null(), pl.col("_asset").is_null(), pl.col("_amount").is_null(), *unreadable),
     )
@@ -216,7 +258,7 @@ def _movements(rows: pl.LazyFrame) -> pl.LazyFrame:
     reversal = ((act == "deposit") & (amt < 0)) | ((act == "withdrawal") & (amt > 0))
     incoming = (act == "income") | (amt > 0)
     kind = pl.when(act == "income").then(pl.lit("income")).when(incoming).then(pl.lit("deposit")).otherwise(pl.lit("withdrawal"))
-    qty, fee = ex.unsigned(pl.col("_amount")), pl.when(pl.col("_fee_d") != 0).then(pl.col("_fee"))
+    qty, fee = ex.unsigned(pl.col("_amount")), pl.when(pl.col("_fee_d") != 0).then(ex.unsigned(pl.col("_fee")))
     ref = pl.when(pl.col("refid").is_null() | (pl.col("refid").str.to_lowercase() == "unknown")).then("txid").otherwise("refid")
     return rows.select(
         ex.unified(
@@ -229,11 +271,25 @@ def _movements(rows: pl.LazyFrame) -> pl.LazyFrame:
             received_qty=pl.when(incoming).then(qty),
             fee_asset=pl.when(fee.is_not_null()).then("_fee_asset"),
             fee_qty=fee,
-            usd_value=pl.when(pl.col("_asset") != "USD").then("_usd"),
+            usd_value=pl.when(pl.col("_asset") != "USD").then(ex.unsigned(pl.col("_usd"))),
             id=pl.concat_str(pl.lit("kraken:"), ref, pl.when(reversal).then(pl.lit(":reversal")).otherwise(pl.lit(""))),
             note=pl.when(reversal).then(pl.format("reversed {}", "_kind")).otherwise("_note"),
         )
     )
+
+
+def _two_legs(legs: pl.LazyFrame) -> pl.Expr:
+    """True on a leg whose refid has exactly two legs (with the next leg, it is the other one).
+
+    When every refid's legs are side by side (checked here: as many runs of one refid as refids), that is
+    a run of two, told by the neighbours (no group-by); otherwise the legs of each refid are counted.
+    """
+    refid = pl.col("refid")
+    starts = (refid != refid.shift(1)).fill_null(True)
+    runs, refids = legs.select(starts.sum().alias("runs"), refid.n_unique().alias("refids")).collect().row(0)
+    if runs == refids:
+        return starts & (refid != refid.shift(-2)).fill_null(True)
+    return pl.len().over("refid") == 2
 
 
 def _pairs(legs: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
@@ -247,7 +303,7 @@ def _pairs(legs: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     nxt = {c: pl.col(c).shift(-1) for c in ("refid", "_asset", "_amt", "_fee_d", "_fee_asset", "_usd_d", "line", "_ts", "_note")}
     amt, other = pl.col("_amt"), nxt["_amt"]
     first = (
-        (pl.len().over("refid") == 2)
+        _two_legs(legs)
         & (pl.col("refid") == nxt["refid"])
         & (pl.col("_asset") != nxt["_asset"])
         & (((amt < 0) & (other > 0)) | ((amt > 0) & (other < 0)))
@@ -320,6 +376,14 @@ def _ranked_fees(fees: pl.LazyFrame, groups: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _decimal_text(value: pl.Expr) -> pl.Expr:
+    """A ``Decimal(38, 18)`` (every sum and amount here) as :func:`ex.plain_decimal` writes it, without its regex.
+
+    Such a value's text always ends in a point and 18 digits, so the trailing zeros and then a bare point go.
+    """
+    return value.cast(pl.String).str.strip_chars_end("0").str.strip_suffix(".")
+
+
 def _fee_row() -> list[pl.Expr]:
     """A trade's fee in a second asset: a ``fee`` row of its own (priced later), id ``kraken:<refid>:fee<n+1>``.
 
@@ -332,7 +396,7 @@ def _fee_row() -> list[pl.Expr]:
         wallet=pl.lit(WALLET),
         type=pl.lit("fee"),
         sent_asset=pl.col("_fee_asset"),
-        sent_qty=ex.plain_decimal(pl.col("_fee_q")),
+        sent_qty=_decimal_text(pl.col("_fee_q")),
         id=pl.format("kraken:{}:fee{}", "refid", pl.col("_rank") + 1),
         note=pl.format("trade fee of kraken:{} charged in a second asset", "refid"),
     )
@@ -345,12 +409,12 @@ def _trade_row() -> list[pl.Expr]:
         wallet=pl.lit(WALLET),
         type=pl.lit("trade"),
         sent_asset=pl.col("_sent"),
-        sent_qty=ex.plain_decimal(pl.col("_sent_qty")),
+        sent_qty=_decimal_text(pl.col("_sent_qty")),
         received_asset=pl.col("_recv"),
-        received_qty=ex.plain_decimal(pl.col("_recv_qty")),
+        received_qty=_decimal_text(pl.col("_recv_qty")),
         fee_asset=pl.col("_fee_asset"),
-        fee_qty=ex.plain_decimal(pl.col("_fee_q")),
-        usd_value=pl.when(~usd_side & (pl.col("_usd_missing") == 0)).then(ex.plain_decimal(pl.col("_usd"))),
+        fee_qty=_decimal_text(pl.col("_fee_q")),
+        usd_value=pl.when(~usd_side & (pl.col("_usd_missing") == 0)).then(_decimal_text(pl.col("_usd"))),
         id=pl.format("kraken:{}", "refid"),
         note=pl.when(pl.col("_lo") == pl.col("_hi")).then("_lo").otherwise(pl.format("{}/{}", "_hi", "_lo")),
     )
@@ -379,13 +443,17 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     problem = ~skip & (act.is_null() | pl.col("_bad") | income_neg | ((act == "group") & pl.col("refid").is_null()))
     # Materialized once, with only the columns the four parts read: a cached plan was evaluated per part.
     # (In memory: polars 2.1's streaming engine panics on this plan for some bad-row files.)
-    legs = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine="in-memory").lazy()
+    frame = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine="in-memory")
+    legs = frame.lazy()
     fine = ~pl.col("_skip") & ~pl.col("_problem")
-    broken = legs.filter(pl.col("_problem") & (act == "group")).select("refid")
+    group = legs.filter(fine & (act == "group"))
+    broken = frame.filter(pl.col("_problem") & (act == "group")).select("refid")
+    if not broken.is_empty():  # a refid with an unreadable leg is no trade: its other legs are set aside too
+        group = group.join(broken.lazy(), on="refid", how="anti")
     parts = [
         _skipped(legs.filter("_skip")),
         _problems(legs.filter("_problem")),
         _movements(legs.filter(fine & (act != "group"))),
-        _trades(legs.filter(fine & (act == "group")).join(broken, on="refid", how="anti")),
+        _trades(group),
     ]
     return pl.concat(parts, how="vertical").sort("line")
