@@ -135,9 +135,22 @@ def _money(ctx: Context) -> dict[str, tuple[pl.Expr, str]]:
     return {k: (pl.col(c) if (c := lay[k]) else pl.lit(None, pl.String), label.get(c or "", k)) for k in _MONEY}
 
 
+def _iso_utc(raw: pl.Expr) -> pl.Expr:
+    """:func:`ex.iso_utc`, with a fast path: the exact v4 and v1-v3 formats first, the general parse on the rest.
+
+    Where an exact format parses a value, the general parse gives the same instant; the general one runs only
+    on the values neither exact format parses (the others are null for it).
+    """
+    exact = pl.coalesce(
+        raw.str.to_datetime("%Y-%m-%d %H:%M:%S UTC", strict=False, time_zone="UTC"),
+        raw.str.to_datetime("%Y-%m-%dT%H:%M:%SZ", strict=False, time_zone="UTC"),
+    )
+    return pl.coalesce(exact, ex.iso_utc(pl.when(exact.is_null()).then(raw)))
+
+
 def _timestamp(ctx: Context) -> pl.Expr:
     """ISO UTC; the tax report (only it) writes US dates, ``10/06/2015`` (month first), taken as UTC."""
-    iso = ex.iso_utc(pl.col("timestamp"))
+    iso = _iso_utc(pl.col("timestamp"))
     if any(c.endswith(_INCLUSIVE) for c in ctx.header):
         return pl.coalesce(iso, ex.local_time(pl.col("timestamp"), _US_FORMATS, "UTC"))
     return iso
@@ -165,9 +178,25 @@ def _read(ctx: Context) -> dict[str, pl.Expr]:
     }
 
 
+#: The characters outside ASCII that a case-insensitive regex takes for ASCII letters (ſ for s, the Kelvin sign for k).
+_FOLDED = ("\u017f", "\u212a")
+
+
+def _only(notes: pl.Expr, *words: str, fold: bool = True) -> pl.Expr:
+    """``notes`` where they hold one of ``words`` (without case when ``fold``), else null: the rows a regex can match.
+
+    A regex that needs one of these words runs on these rows only (its result is null on the others anyway),
+    and the literal search that finds them is far cheaper than the regex. Folded, any non-ASCII character that
+    case folding makes an ASCII letter keeps its row too.
+    """
+    holds = notes.str.contains_any([*words, *_FOLDED], ascii_case_insensitive=True) if fold else notes.str.contains(words[0], literal=True)
+    return pl.when(holds).then(notes)
+
+
 def _classify(ctx: Context) -> dict[str, pl.Expr]:
     """Stage 2: the kind, the quantity's magnitude and sign, the money checked, and the pieces of the Notes."""
     t, notes = pl.col("_type"), pl.col("_notes").fill_null("")
+    for_, pair, converted = _only(notes, "for"), _only(_only(notes, "on", fold=False), "-", fold=False), _only(notes, "converted")
     kind = t.str.to_lowercase().replace_strict(_KIND_OF, default="unknown", return_dtype=pl.String)
     money: dict[str, pl.Expr] = {}
     for k, (src, label) in _money(ctx).items():
@@ -180,12 +209,12 @@ def _classify(ctx: Context) -> dict[str, pl.Expr]:
         "_neg": ex.is_negative(pl.col("_q")).fill_null(False),
         **money,
         "_note": pl.when(pl.col("_notes").is_null()).then(t).otherwise(pl.format("{}: {}", t, notes)).fill_null(""),
-        "_first": notes.str.extract(r"(?i)^\s*(?:bought|sold|converted)\s+" + _NUM, 1),
-        "_for_raw": notes.str.extract(_FOR, 1),
-        "_quote": ex.asset_code(pl.coalesce(notes.str.extract(_PAIR, 1), notes.str.extract(_FOR + r"\s+([A-Za-z0-9]+)", 2)), ALIASES),
-        "_rate_raw": notes.str.extract(_RATE, 1),
-        "_to_raw": notes.str.extract(_CONVERTED, 2),
-        "_to_asset": ex.asset_code(notes.str.extract(_CONVERTED, 3), ALIASES),
+        "_first": _only(notes, "bought", "sold", "converted").str.extract(r"(?i)^\s*(?:bought|sold|converted)\s+" + _NUM, 1),
+        "_for_raw": for_.str.extract(_FOR, 1),
+        "_quote": ex.asset_code(pl.coalesce(pair.str.extract(_PAIR, 1), for_.str.extract(_FOR + r"\s+([A-Za-z0-9]+)", 2)), ALIASES),
+        "_rate_raw": _only(notes, "/", fold=False).str.extract(_RATE, 1),
+        "_to_raw": converted.str.extract(_CONVERTED, 2),
+        "_to_asset": ex.asset_code(converted.str.extract(_CONVERTED, 3), ALIASES),
     }
 
 
@@ -337,6 +366,15 @@ def _two_row_converts(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _convert_id(is_convert: pl.Expr) -> pl.Expr:
+    """The window key that counts a convert's rows per ID: the ID on converts, null on the other rows.
+
+    The other rows count for none, so the counts on converts are those of a window keyed by every row's ID,
+    but only the converts are grouped (one null group for the rest, where every ID made a group of its own).
+    """
+    return pl.when(is_convert).then(pl.col("_id"))
+
+
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Read a Coinbase transaction history into the unified schema (see the module docstring)."""
     base = lf
@@ -345,7 +383,8 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     earn = (pl.col("_kind") == "receive") & pl.col("_notes").str.contains(_EARN_NOTE).fill_null(False)
     base = base.with_columns(_k=pl.when(earn).then(pl.lit("income")).otherwise(pl.col("_kind")))
     is_convert = (pl.col("_k") == "convert") & pl.col("_id").is_not_null()
-    outs, ins = (is_convert & pl.col("_neg")).sum().over("_id"), (is_convert & ~pl.col("_neg")).sum().over("_id")
+    convert_id = _convert_id(is_convert)
+    outs, ins = (is_convert & pl.col("_neg")).sum().over(convert_id), (is_convert & ~pl.col("_neg")).sum().over(convert_id)
     base = base.with_columns(_two_row=(is_convert & (outs > 0) & (ins > 0)).fill_null(False))
     singles = base.filter(~pl.col("_two_row")).select(ex.unified(**_one_row_events()))
     pairs = _two_row_converts(base.filter(pl.col("_two_row")))
