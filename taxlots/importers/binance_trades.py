@@ -77,15 +77,27 @@ def claims(header: tuple[str, ...]) -> bool:
     return _date_column(header) is not None
 
 
-def wall_time(raw: pl.Expr) -> pl.Expr:
-    """``2024-03-08 10:15:42`` or ``24-03-08 10:15:42`` as a naive datetime (null when neither)."""
+def short_year(raw: pl.Expr) -> pl.Expr:
+    """Whether a date cell has the two-digit year of newer exports (``24-03-08 10:15:42``)."""
+    return ex.blank_to_null(raw).str.contains(r"^\d\d-\d{1,2}-\d{1,2} ")
+
+
+def wall_time(raw: pl.Expr, short: bool | None = None) -> pl.Expr:
+    """``2024-03-08 10:15:42`` or ``24-03-08 10:15:42`` as a naive datetime (null when neither).
+
+    ``short``: whether every cell (True) or none (False) has a two-digit year (:func:`short_year`), when the
+    caller knows; each cell is then parsed in the one form instead of both.
+    """
     s = ex.blank_to_null(raw)
-    short = s.str.contains(r"^\d\d-\d{1,2}-\d{1,2} ")
-    return (
-        pl.when(short)
-        .then(s.str.to_datetime("%y-%m-%d %H:%M:%S", strict=False))
-        .otherwise(s.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False))
-    )
+    forms = {True: s.str.to_datetime("%y-%m-%d %H:%M:%S", strict=False), False: s.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)}
+    if short is not None:
+        return forms[short]
+    return pl.when(short_year(raw)).then(forms[True]).otherwise(forms[False])
+
+
+def decimal_text(expr: pl.Expr) -> pl.Expr:
+    """A ``Decimal(38, 18)`` as canonical text, what :func:`ex.plain_decimal` gives: its point test always passes on one."""
+    return expr.cast(pl.String).str.strip_chars_end("0").str.strip_suffix(".")
 
 
 def trade_id(prefix: pl.Expr, ts: pl.Expr) -> pl.Expr:
@@ -105,15 +117,20 @@ def combine_legs(legs: pl.LazyFrame, keys: list[str], carry: tuple[str, ...] = (
         legs: ``keys``, ``line``, ``role`` (sent, received, fee, or own_fee for a fee in the received asset),
             ``asset``, ``qty`` (a positive number string) and the ``carry`` columns.
         keys: the columns that name a group.
-        carry: columns whose first value per group is kept.
+        carry: columns that hold one value per group (it is kept).
 
     Returns:
         Per group: ``line`` (smallest), ``sent_n``/``received_n`` (distinct assets on each side), the first
-        asset of each side with its summed gross quantity (``sent_gross``/``received_gross``, canonical),
-        the fee (``fee_asset``/``fee_qty``: one asset; a fee in the received asset next to another fee is
-        netted out of ``received_qty``) and ``fee_n``/``fee_min``/``fee_max`` for the fees in other assets
-        (two or more cannot be written in one row). Legs of zero quantity count only for ``line``. One
-        chain of group-bys without self-joins or windows, so the plan stays small and fast on large files.
+        asset of each side (by ticker) with its summed gross quantity (``sent_gross``/``received_gross``,
+        canonical), the fee (``fee_asset``/``fee_qty``: one asset; a fee in the received asset next to
+        another fee is netted out of ``received_qty``) and ``fee_n``/``fee_min``/``fee_max`` for the fees in
+        other assets (two or more cannot be written in one row). Legs of zero quantity count only for ``line``.
+
+    The legs are summed per group, role and asset, and those sums sorted by them: a role's first and last
+    sum in its group are then its smallest and largest asset, marked by comparing neighbours. So the one row
+    per group is a group-by of plain minima, maxima and counts over columns made beforehand (a group-by
+    that filters inside its aggregations runs row by row, seconds on a million trades), grouped by the run
+    number of the sorted groups, an integer, instead of by ``keys``.
     """
     role = pl.when(ex.is_zero(pl.col("qty"))).then(pl.lit("zero")).otherwise(pl.col("role"))
     per = (
@@ -123,39 +140,50 @@ def combine_legs(legs: pl.LazyFrame, keys: list[str], carry: tuple[str, ...] = (
             ex.as_decimal(pl.col("qty")).sum(),
             pl.col("line").min(),
             pl.col("line").max().alias("_line_max"),
-            **{c: pl.col(c).first() for c in carry},
+            *(pl.col(c).first() for c in carry),
         )
+        .sort([*keys, "role", "asset"])  # a role's null asset (a fee cell without one) first
+    )
+    run = pl.struct([*keys, "role"]).rle_id()
+    per = per.with_columns(
+        _gid=pl.struct(keys).rle_id(), _first=(run != run.shift(1)).fill_null(True), _last=(run != run.shift(-1)).fill_null(True)
+    )
+    asset, first, last = pl.col("asset"), pl.col("_first"), pl.col("_last")
+    smallest = asset.is_not_null() & (first | asset.shift(1).is_null())  # the first asset after a null one
+    largest = asset.is_not_null() & last
+    is_role = {r: pl.col("role") == r for r in ("sent", "received", "fee", "own_fee")}
+    fee = is_role["fee"]
+    per = per.with_columns(
+        **{f"_{side}_n": is_role[side] for side in ("sent", "received", "fee")},
+        **{f"_{side}_asset": pl.when(is_role[side]).then(asset) for side in ("sent", "received", "fee")},
+        **{f"_{side}_gross": pl.when(is_role[side] & first).then(pl.col("qty")) for side in ("sent", "received")},
+        _fee_gross=pl.when(fee & smallest).then(pl.col("qty")),
+        _fee2_gross=pl.when(fee & largest).then(pl.col("qty")),
+        _fee2_line=pl.when(fee & largest).then(pl.col("line")),
+        _own_qty=pl.when(is_role["own_fee"] & first).then(pl.col("qty")),
     )
     agg: dict[str, pl.Expr] = {"line": pl.col("line").min(), "_line_max": pl.col("_line_max").max()}
     for side in ("sent", "received", "fee"):
-        is_side = pl.col("role") == side
-        agg[f"{side}_n"] = is_side.sum()
-        agg[f"{side}_asset"] = pl.col("asset").filter(is_side).min()
-        agg[f"{side}_gross"] = pl.col("qty").filter(is_side).first()
-    is_fee = pl.col("role") == "fee"
-    fee_max = pl.col("asset").filter(is_fee).max()
-    agg |= {
-        "fee_gross": pl.col("qty").filter(is_fee & (pl.col("asset") == pl.col("asset").filter(is_fee).min())).first(),
-        "fee_max": fee_max,
-        "fee2_gross": pl.col("qty").filter(is_fee & (pl.col("asset") == fee_max)).first(),
-        "fee2_line": pl.col("line").filter(is_fee & (pl.col("asset") == fee_max)).first(),
-        "own_qty": pl.col("qty").filter(pl.col("role") == "own_fee").first(),
-    }
-    out = per.group_by(keys).agg(**agg, **{c: pl.col(c).first() for c in carry})
+        agg[f"{side}_n"] = pl.col(f"_{side}_n").sum()
+        agg[f"{side}_asset"] = pl.col(f"_{side}_asset").min()
+        agg[f"{side}_gross"] = pl.col(f"_{side}_gross").max()  # each of these has one value per group at most
+    agg |= {"fee_max": pl.col("_fee_asset").max()} | {name: pl.col(f"_{name}").max() for name in ("fee2_gross", "fee2_line", "own_qty")}
+    out = per.group_by("_gid").agg(**{k: pl.col(k).first() for k in keys}, **agg, **{c: pl.col(c).first() for c in carry}).drop("_gid")
     other = pl.col("fee_n") >= 1
     own = pl.col("own_qty").is_not_null()
+    quantities = {
+        "received_qty": pl.when(other & own).then(pl.col("received_gross") - pl.col("own_qty")).otherwise(pl.col("received_gross")),
+        "sent_qty": pl.col("sent_gross"),
+        "fee_qty": pl.when(other).then(pl.col("fee_gross")).when(own).then(pl.col("own_qty")),
+        "fee2_qty": pl.when(pl.col("fee_n") == 2).then(pl.col("fee2_gross")),
+        "sent_gross": pl.col("sent_gross"),
+        "received_gross": pl.col("received_gross"),
+    }
     return out.with_columns(
-        received_qty=ex.plain_decimal(
-            pl.when(other & own).then(pl.col("received_gross") - pl.col("own_qty")).otherwise(pl.col("received_gross"))
-        ),
-        sent_qty=ex.plain_decimal(pl.col("sent_gross")),
+        **{name: decimal_text(qty) for name, qty in quantities.items()},
         fee_asset=pl.when(other).then(pl.col("fee_asset")).when(own).then(pl.col("received_asset")),
-        fee_qty=ex.plain_decimal(pl.when(other).then(pl.col("fee_gross")).when(own).then(pl.col("own_qty"))),
         fee_min=pl.col("fee_asset"),
-        fee2_qty=ex.plain_decimal(pl.when(pl.col("fee_n") == 2).then(pl.col("fee2_gross"))),
         fee2_line=pl.when(pl.col("fee2_line") != pl.col("line")).then(pl.col("fee2_line")).otherwise(pl.col("_line_max")),
-        sent_gross=ex.plain_decimal(pl.col("sent_gross")),
-        received_gross=ex.plain_decimal(pl.col("received_gross")),
     )
 
 
