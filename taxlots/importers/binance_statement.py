@@ -1,3 +1,4 @@
+# NOTE TO THE HELPER (remove this line before committing): read /tmp/wt-bin/HELPER_RULES.md first: venv, rules, how to measure and report.
 """Binance Transaction History statement (Wallet -> Transaction History -> Export Transaction Records).
 
 Headers: ``UTC_Time,Account,Operation,Coin,Change,Remark`` (2020-2021), ``User_ID,UTC_Time,...`` (2021-2025,
@@ -56,10 +57,12 @@ from taxlots.importers.binance_trades import (
     TRADE_COLUMNS,
     WALLET,
     combine_legs,
+    decimal_text,
     fee_error,
     line_list,
     precise,
     second_fees,
+    short_year,
     trade_id,
     wall_time,
 )
@@ -135,49 +138,121 @@ _UNSUPPORTED = {
 }
 _SIGN = {"deposit": "increase", "income": "increase", "withdrawal": "reduce"}
 _KEYS = ["_k_time", "_k_account", "_k_family", "_k_part"]
+#: The key compared between neighbouring lines: a group's key before dust lines are split into parts.
+_RUN = ["_k_time", "_k_account", "_k_family"]
+#: Columns that hold one value per group, kept on its trade.
+_CARRY = ("_ts", "_k_time", "_k_account", "_k_family", "_k_part")
+#: The columns of one group (a trade, or legs that do not pair) that the steps after pairing read.
+_GROUP = (
+    "_g", "line", *_CARRY, "sent_n", "received_n", "fee_n", "sent_asset", "sent_qty", "sent_gross", "received_asset",
+    "received_qty", "received_gross", "fee_asset", "fee_qty", "fee_min", "fee_max", "fee2_qty", "fee2_line",
+)  # fmt: skip
+#: What the pairing reads of a trade family's line.
+_LEG = ("line", "_ts", "_k_time", "_k_account", "_k_family", "_asset", "_change", "_z", "_neg", "_fee_leg", "_has_error")
+_SENT, _RECEIVED, _FEE = 0, 1, 2  # leg roles in :func:`_runs`
 
 
 def _time_column(ctx: Context) -> str:
     return "utc_time" if "utc_time" in ctx.header else "time"
 
 
+def _per_value(lf: pl.LazyFrame, values: pl.Series, exprs: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """``lf`` plus ``exprs`` of a column with few distinct values (operation, coin, account), computed once per value.
+
+    ``values`` holds the column's distinct values. The expressions run on a small table of them (null
+    included), and each row takes its table row by its value's code as an Enum: lower-casing and a regex on
+    every one of a million operation cells cost more than the whole lookup.
+    """
+    name = values.name
+    distinct = values.drop_nulls().unique(maintain_order=True)
+    table = pl.DataFrame({name: pl.concat([distinct, pl.Series(name, [None], pl.String)])}).with_columns(**exprs)
+    code = pl.col(name).cast(pl.Enum(distinct.to_list())).to_physical().cast(pl.UInt32).fill_null(len(distinct))
+    lf = lf.with_columns(code.alias("_code"))
+    return lf.with_columns(pl.lit(table[c]).gather(pl.col("_code")).alias(c) for c in exprs).drop("_code")
+
+
 def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
-    """Per row: UTC time, operation class, asset, signed change, note and the row's own errors."""
+    """Per row: UTC time, operation class, asset, signed change, and whether it has errors (:func:`_error` names them)."""
     time_col = _time_column(ctx)
     tz = "UTC" if time_col == "utc_time" else ctx.tz
-    change, change_err = ex.checked_number(pl.col("change"), "Change")
-    lf = lf.with_columns(
-        _ts=wall_time(pl.col(time_col)).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC"),
-        _op=ex.blank_to_null(pl.col("operation")),
-        _change=change,
-        _change_err=change_err,
-        _asset=ex.asset_code(pl.col("coin"), ALIASES),
-        _remark=ex.blank_to_null(ex.column(ctx, "remark")),
-    )
-    op, change = pl.col("_op"), pl.col("_change")
-    lf = lf.with_columns(_opk=op.str.to_lowercase().str.replace_all(r"\s+", " "), _neg=ex.is_negative(change))
-    opk = pl.col("_opk")
+    names = ("operation", "coin", "account")
+    short = short_year(pl.col(time_col))
+    distinct = lf.select(*(pl.col(c).unique().implode() for c in names), _any=short.any(), _all=short.all()).collect()
+    ops, coins, accounts = (distinct[c][0].alias(c) for c in names)
+    # One date form when the file keeps to it (nearly always): each cell is then parsed in that form alone.
+    years = distinct.row(0, named=True)
+    short_years = None if years["_any"] and not years["_all"] else bool(years["_any"])
+    op = ex.blank_to_null(pl.col("operation"))
+    opk = op.str.to_lowercase().str.replace_all(r"\s+", " ")
     signed = opk.is_in(list(_SIGNED))
-    negative, positive = ({k: v[i] for k, v in _SIGNED.items()} for i in (1, 0))
-    by_sign = pl.when(pl.col("_neg")).then(opk.replace_strict(negative, default=None)).otherwise(opk.replace_strict(positive, default=None))
+    kinds = opk.replace_strict(_KINDS, default=None)
+    # The kind of a signed operation follows the sign of Change: both are looked up, each row takes its own.
+    by_sign = {s: opk.replace_strict({k: v[i] for k, v in _SIGNED.items()}, default=None) for s, i in (("neg", 1), ("pos", 0))}
+    kind = {s: pl.when(signed).then(k).otherwise(kinds) for s, k in by_sign.items()}
+    by_op = {
+        "_op": op, "_opk": opk, "_family": opk.replace_strict(_FAMILIES, default=None), "_signed": signed,
+        "_unsupported": opk.replace_strict(_UNSUPPORTED, default=None), "_fee_leg": opk.is_in(_FEE_OPS),
+        **{f"_kind_{s}": k for s, k in kind.items()}, **{f"_sign_{s}": k.replace_strict(_SIGN, default=None) for s, k in kind.items()},
+    }  # fmt: skip
+    cleaned = ex.blank_to_null(pl.col("change"))
     lf = lf.with_columns(
-        _family=opk.replace_strict(_FAMILIES, default=None),
-        _kind=pl.when(signed).then(by_sign).otherwise(opk.replace_strict(_KINDS, default=None)),
-        _zero=signed & ex.is_zero(change).fill_null(False),
-        _unsupported=opk.replace_strict(_UNSUPPORTED, default=None),
-        _fee_leg=opk.is_in(_FEE_OPS),
-        _note=pl.when(pl.col("_remark").is_null()).then(op).otherwise(pl.format("{}: {}", op, pl.col("_remark"))).fill_null(""),
+        _ts=wall_time(pl.col(time_col), short_years)
+        .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC"),
+        _k_time=pl.col(time_col).str.strip_chars(),
+        _change=pl.when(cleaned.str.contains(ex.NUMBER_RE)).then(cleaned),  # the value of ex.checked_number, without its extract
     )
-    known = pl.col("_family").is_not_null() | pl.col("_kind").is_not_null()
-    sign = pl.col("_kind").replace_strict(_SIGN, default=None)
-    wrong_sign = (sign == "increase") & pl.col("_neg") | (sign == "reduce") & ~pl.col("_neg") & ~ex.is_zero(change)
+    lf = _per_value(lf, ops, by_op)
+    lf = _per_value(lf, coins, {"_asset": ex.asset_code(pl.col("coin"), ALIASES)})
+    lf = _per_value(lf, accounts, {"_account": pl.col("account").str.strip_chars().fill_null("")})
+    # ex.is_negative: a number that starts with a minus is zero by its test exactly when it is by is_zero's.
+    lf = lf.with_columns(_z=ex.is_zero(pl.col("_change"))).with_columns(_neg=pl.col("_change").str.starts_with("-") & ~pl.col("_z"))
+    neg = pl.col("_neg")
+    lf = lf.with_columns(
+        _kind=pl.when(neg).then(pl.col("_kind_neg")).otherwise(pl.col("_kind_pos")),
+        _sign=pl.when(neg).then(pl.col("_sign_neg")).otherwise(pl.col("_sign_pos")),
+        _zero=pl.col("_signed") & pl.col("_z").fill_null(False),
+        # Spot legs pair within one account (a margin trade is not a spot trade); a convert may move between accounts.
+        _k_account=pl.when(pl.col("_family") == "spot").then(pl.col("_account")).otherwise(pl.lit("")),
+        _k_family=pl.col("_family").fill_null(""),
+    )
+    return lf.with_columns(_has_error=_has_error())
+
+
+def _known() -> pl.Expr:
+    return pl.col("_family").is_not_null() | pl.col("_kind").is_not_null()
+
+
+def _wrong_sign() -> pl.Expr:
+    sign, neg = pl.col("_sign"), pl.col("_neg")
+    return (sign == "increase") & neg | (sign == "reduce") & ~neg & ~pl.col("_z")
+
+
+def _has_error() -> pl.Expr:
+    """Whether :func:`_error` names a problem: its conditions alone, so that messages are formatted only where there are some."""
+    return pl.any_horizontal(
+        pl.col("_ts").is_null(),  # blank or unreadable
+        pl.col("_op").is_null() | pl.col("_unsupported").is_not_null() | ~_known(),
+        pl.col("_asset").is_null(),
+        pl.col("_change").is_null(),  # blank or not a number
+        pl.col("_change").str.contains(r"\.\d{19,}").fill_null(False),
+        _known() & _wrong_sign().fill_null(False),
+        (pl.col("_fee_leg") & ~pl.col("_neg") & ~pl.col("_z")).fill_null(False),
+    )
+
+
+def _error(ctx: Context) -> pl.Expr:
+    """A row's own errors, null when :func:`_has_error` is false (reads the raw columns and :func:`_parse`'s)."""
+    time_col = _time_column(ctx)
+    op, change = pl.col("_op"), pl.col("_change")
+    change_err = ex.checked_number(pl.col("change"), "Change")[1]
     errors = [
         ex.timestamp_error(pl.col(time_col), pl.col("_ts"), ctx.raw_header[ctx.header.index(time_col)], "a time like 2024-03-08 10:15:42"),
         pl.when(op.is_null())
         .then(pl.lit("Operation is blank"))
         .when(pl.col("_unsupported").is_not_null())
         .then(pl.format("operation '{}' is not supported: {}", op, pl.col("_unsupported")))
-        .when(~known)
+        .when(~_known())
         .then(
             pl.format(
                 "unknown operation '{}' (account '{}'); taxlots knows the operations listed in its Binance statement importer",
@@ -186,20 +261,26 @@ def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
             )
         ),
         pl.when(pl.col("_asset").is_null()).then(pl.lit("Coin is blank")),
-        pl.when(change.is_null() & pl.col("_change_err").is_null()).then(pl.lit("Change is blank")).otherwise(pl.col("_change_err")),
+        pl.when(change.is_null() & change_err.is_null()).then(pl.lit("Change is blank")).otherwise(change_err),
         precise(change, "Change"),
-        pl.when(known & wrong_sign.fill_null(False)).then(
-            pl.format("a '{}' row should {} the balance, but Change is {}", op, sign, change)
+        pl.when(_known() & _wrong_sign().fill_null(False)).then(
+            pl.format("a '{}' row should {} the balance, but Change is {}", op, pl.col("_sign"), change)
         ),
-        pl.when(pl.col("_fee_leg") & ~pl.col("_neg") & ~ex.is_zero(change)).then(
+        pl.when(pl.col("_fee_leg") & ~pl.col("_neg") & ~pl.col("_z")).then(
             pl.format("a '{}' row should reduce the balance, but Change is {}", op, change)
         ),
     ]
-    return lf.with_columns(_error=ex.join_errors(*errors))
+    return ex.join_errors(*errors)
 
 
-def _singles(rows: pl.LazyFrame) -> pl.LazyFrame:
+def _note(ctx: Context) -> pl.Expr:
+    remark = ex.blank_to_null(ex.column(ctx, "remark"))
+    return pl.when(remark.is_null()).then(pl.col("_op")).otherwise(pl.format("{}: {}", pl.col("_op"), remark)).fill_null("")
+
+
+def _singles(rows: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Deposits, withdrawals, income, skipped internal moves, and other operations' errors."""
+    rows = rows.with_columns(_error=_error(ctx), _note=_note(ctx))
     kind, qty = pl.col("_kind"), ex.unsigned(pl.col("_change"))
     inbound = kind.is_in(["deposit", "income"])
     outbound = kind.is_in(["withdrawal", "spend"])
@@ -237,58 +318,167 @@ def _singles(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _dust_part(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """Number the (coin line, BNB line) pairs of a dust group when every line is in such an adjacent pair."""
+def _runs_are_groups(heads: pl.DataFrame) -> bool:
+    """Whether no two runs (their first lines' :data:`_RUN` keys, in file order) share a key.
+
+    Cheap for a file in time order, the usual: equal seconds then stand together, and two runs of one key
+    would need a run of another key between them, three runs of that second in a row.
+    """
+    time = heads["_k_time"]
+    if time.null_count() == 0 and (time.is_sorted() or time.is_sorted(descending=True)):
+        same = pl.col("_k_time") == pl.col("_k_time").shift(1)
+        if not heads.select((same & same.shift(1)).any()).item():
+            return True
+    return heads.n_unique() == heads.height
+
+
+def _runs(fam: pl.DataFrame) -> tuple[pl.Series, pl.Series, pl.DataFrame]:
+    """Pair the legs of trades whose lines stand together, without a group-by.
+
+    A run is a stretch of neighbouring trade-family lines with one :data:`_RUN` key. When no two runs share a
+    key, each run is a whole group. A run of 2 or 3 readable, non-zero, non-dust legs that sends one asset,
+    receives one and pays at most one fee (nearly every trade) is combined here, its lines side by side, into
+    the trade :func:`combine_legs` would make of them. All other lines are left to the general pairing.
+
+    Returns:
+        ``(run, simple, trades)``: each line's run number (from 1), whether its run was combined here, and
+        those runs' trades in the columns of :data:`_GROUP`, numbered ``_g`` by run.
+    """
+    n = fam.height
+    new_key = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in _RUN) | (pl.int_range(pl.len()) == 0)
+    start = fam.select(new_key).to_series()
+    run = start.cum_sum().cast(pl.Int64)
+    heads = start.arg_true()
+    size = heads.shift(-1, fill_value=n) - heads
+    fits = (size == 2) | (size == 3)
+    if not _runs_are_groups(fam.select(_RUN)[heads]):
+        fits = pl.repeat(False, len(fits), eager=True)
+    first, three = heads.filter(fits), (size.filter(fits) == 3)
+    legs = fam.select(
+        "line", "_asset",
+        _q=ex.unsigned(pl.col("_change")),
+        _role=pl.when("_fee_leg").then(_FEE).when("_neg").then(_SENT).otherwise(_RECEIVED),
+        _ok=~pl.col("_has_error") & ~pl.col("_z").fill_null(True) & (pl.col("_k_family") != "dust"),
+    )  # fmt: skip
+    at = (first, first + 1, first + 1 + three.cast(first.dtype))  # a run of two repeats its second line, unused
+    heads_of = fam.select("_ts", *_RUN)[first].with_columns(_g=run.gather(first), _k_part=pl.lit(0, pl.Int64), _three=three)
+    side = pl.concat([heads_of, *(legs[i].rename({c: f"{c}{k}" for c in legs.columns}) for k, i in enumerate(at))], how="horizontal")
+    count = {code: pl.sum_horizontal(_is_role(k, code).cast(pl.Int8) for k in range(3)) for code in (_SENT, _RECEIVED)}
+    ok = pl.col("_ok0") & pl.col("_ok1") & (~pl.col("_three") | pl.col("_ok2"))
+    side = side.with_columns(_simple=ok & (count[_SENT] == 1) & (count[_RECEIVED] == 1))
+    simple_heads = side["_simple"]
+    simple = pl.repeat(False, n, eager=True)
+    for k, i in enumerate(at):
+        mask = simple_heads if k < 2 else simple_heads & three
+        simple = simple.scatter(i.filter(mask), True)
+    return run, simple, _run_trades(side.filter("_simple"))
+
+
+def _is_role(k: int, code: int) -> pl.Expr:
+    """Whether the ``k``-th line of a :func:`_runs` run (0, 1, 2) is a leg of role ``code``."""
+    return pl.col(f"_role{k}") == code if k < 2 else pl.col("_three") & (pl.col("_role2") == code)
+
+
+def _run_trades(side: pl.DataFrame) -> pl.DataFrame:
+    """:func:`_runs`' simple runs as trades: what :func:`combine_legs` makes of one leg per role."""
+
+    def pick(col: str, code: int) -> pl.Expr:
+        expr = pl.when(_is_role(0, code)).then(pl.col(f"{col}0"))
+        return expr.when(_is_role(1, code)).then(pl.col(f"{col}1")).when(_is_role(2, code)).then(pl.col(f"{col}2"))
+
+    def total(col: str, code: int) -> pl.Expr:  # a sum of one leg (an unreadable number sums to 0), as text
+        return decimal_text(ex.as_decimal(pick(col, code)).fill_null(pl.lit(0, pl.Decimal(38, 18))))
+
+    three = pl.col("_three")
+    out = side.lazy().with_columns(
+        sent_asset=pick("_asset", _SENT), received_asset=pick("_asset", _RECEIVED), _fee_asset=pick("_asset", _FEE),
+        _sent=total("_q", _SENT), _received=total("_q", _RECEIVED), _fee=pl.when(three).then(total("_q", _FEE)),
+        line=pl.min_horizontal("line0", "line1", pl.when(three).then(pl.col("line2"))),
+    )  # fmt: skip
+    own = three & (pl.col("_fee_asset") == pl.col("received_asset"))  # a fee in the received asset: own_fee
+    other = three & (pl.col("_fee_asset") != pl.col("received_asset"))
+    out = out.with_columns(
+        sent_n=pl.lit(1, pl.UInt32),
+        received_n=pl.lit(1, pl.UInt32),
+        fee_n=other.cast(pl.UInt32),
+        sent_gross=pl.col("_sent"),
+        received_gross=pl.col("_received"),
+        fee_asset=pl.when(other).then(pl.col("_fee_asset")).when(own).then(pl.col("received_asset")),
+        fee_qty=pl.col("_fee"),
+        fee_min=pl.when(other).then(pl.col("_fee_asset")),
+        fee_max=pl.when(other).then(pl.col("_fee_asset")),
+        fee2_qty=pl.lit(None, pl.String),
+        fee2_line=pl.lit(None, pl.Int64),  # read only for fees in two assets, which such a run never has
+    )
+    return out.with_columns(sent_qty=pl.col("sent_gross"), received_qty=pl.col("received_gross")).select(_GROUP).collect()
+
+
+def _dust_part(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with ``_k_part``: a dust line's number of (coin line, BNB line) pair, when every line of its group is in one, else 0."""
     grp = ["_k_time", "_k_account"]
-    is_dust = pl.col("_family") == "dust"
-    dust = rows.filter(is_dust).with_columns(
-        _rank=pl.int_range(pl.len()).over(grp, order_by="line"),
-        _step=(pl.col("line") - pl.col("line").shift(1).over(grp, order_by="line")).fill_null(0),
-        _coin=((pl.col("_asset") != "BNB") & pl.col("_neg")).fill_null(False),
-        _bnb=((pl.col("_asset") == "BNB") & ~pl.col("_neg")).fill_null(False),
+    dust = (
+        rows.lazy()
+        .filter(pl.col("_k_family") == "dust")
+        .with_columns(
+            _rank=pl.int_range(pl.len()).over(grp, order_by="line"),
+            _step=(pl.col("line") - pl.col("line").shift(1).over(grp, order_by="line")).fill_null(0),
+            _coin=((pl.col("_asset") != "BNB") & pl.col("_neg")).fill_null(False),
+            _bnb=((pl.col("_asset") == "BNB") & ~pl.col("_neg")).fill_null(False),
+        )
     )
     dust = dust.with_columns(
         _fits=pl.when(pl.col("_rank") % 2 == 0).then(pl.col("_coin")).otherwise(pl.col("_bnb") & (pl.col("_step") == 1))
     )
     paired = pl.col("_fits").all().over(grp) & (pl.len().over(grp) % 2 == 0) & (pl.col("_coin").sum().over(grp) > 1)
-    dust = dust.select(*rows.collect_schema().names(), _k_part=pl.when(paired).then(pl.col("_rank") // 2).otherwise(0))
-    return pl.concat([rows.filter(~is_dust.fill_null(False)).with_columns(_k_part=pl.lit(0, pl.Int64)), dust])
+    parts = dust.select("line", _k_part=pl.when(paired).then(pl.col("_rank") // 2).otherwise(0)).collect()
+    return rows.join(parts, on="line", how="left", maintain_order="left").with_columns(pl.col("_k_part").fill_null(0))
 
 
-def _trades(fam: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """``(trades, problems)``: the legs of each trade family and second summed, split by whether they pair."""
-    good = fam.filter(~pl.col("_bad"))
+def _general(rows: pl.DataFrame) -> pl.DataFrame:
+    """Legs that :func:`_runs` left, numbered by group (``_g``, negative) and marked ``_bad`` when a leg of their group has an error."""
+    rows = _dust_part(rows).with_columns(_g=-pl.struct(_KEYS).rank("dense").cast(pl.Int64))
+    return rows.with_columns(_bad=pl.col("_has_error").any().over("_g"))
+
+
+def _combined(general: pl.LazyFrame) -> pl.LazyFrame:
+    """The general pairing: the legs of each group summed with :func:`combine_legs`."""
     role = pl.when(pl.col("_fee_leg")).then(pl.lit("fee")).when(pl.col("_neg")).then(pl.lit("sent")).otherwise(pl.lit("received"))
-    legs = good.select(*_KEYS, "line", "_ts", role=role, asset=pl.col("_asset"), qty=ex.unsigned(pl.col("_change")))
-    received = pl.col("asset").filter(pl.col("role") == "received").first().over(_KEYS)
+    legs = general.select("_g", "line", *_CARRY, role=role, asset=pl.col("_asset"), qty=ex.unsigned(pl.col("_change")))
+    received = pl.col("asset").filter(pl.col("role") == "received").first().over("_g")
     legs = legs.with_columns(
         role=pl.when((pl.col("role") == "fee") & (pl.col("asset") == received)).then(pl.lit("own_fee")).otherwise(pl.col("role"))
     )
-    groups = (
-        combine_legs(legs, _KEYS, carry=("_ts",))
-        .with_columns(
-            _complete=(pl.col("sent_n") == 1) & (pl.col("received_n") == 1), _partial=(pl.col("sent_n") == 0) | (pl.col("received_n") == 0)
-        )
-        .cache()
+    return combine_legs(legs, ["_g"], carry=_CARRY).select(_GROUP)
+
+
+def _trades(groups: pl.DataFrame, good: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """``(trades, problems)``: the groups split by whether they pair; ``good`` holds the legs of every group."""
+    groups = groups.with_columns(
+        _complete=(pl.col("sent_n") == 1) & (pl.col("received_n") == 1), _partial=(pl.col("sent_n") == 0) | (pl.col("received_n") == 0)
     )
     side = ["_k_account", "_k_family", "_ts"]
-    broken = _with_lines(groups.filter(pl.col("_partial")), good).group_by(side).agg(_near=pl.col("_lines").first())
+    # Two incomplete groups a second away on one side: name the first in the file.
+    partial = _with_lines(groups.lazy().filter(pl.col("_partial")), good)
+    broken = partial.group_by(side).agg(_near=pl.col("_lines").sort_by("line").first()).collect()
     for name, shift in (("_before", "1s"), ("_after", "-1s")):
+        if broken.height == 0:  # nearly always: no join over every trade
+            groups = groups.with_columns(pl.lit(None, pl.String).alias(name))
+            continue
         near = broken.with_columns(pl.col("_ts").dt.offset_by(shift)).rename({"_near": name})
         groups = groups.join(near, on=side, how="left")
     fine = pl.col("_complete") & pl.col("_before").is_null() & pl.col("_after").is_null() & (pl.col("fee_n") <= 2)
-    return groups.filter(fine), _with_lines(groups.filter(~fine), good).with_columns(_problem=_problem())
+    return groups.lazy().filter(fine), _with_lines(groups.lazy().filter(~fine), good).with_columns(_problem=_problem())
 
 
 def _with_lines(groups: pl.LazyFrame, rows: pl.LazyFrame) -> pl.LazyFrame:
     """``groups`` (few, with problems) plus texts naming their lines (``_lines``) and assets (``_sent``, ``_received``)."""
     side = {
         "_sent": ~pl.col("_fee_leg") & pl.col("_neg"),
-        "_received": ~pl.col("_fee_leg") & ~pl.col("_neg") & ~ex.is_zero(pl.col("_change")),
+        "_received": ~pl.col("_fee_leg") & ~pl.col("_neg") & ~pl.col("_z"),
     }
     assets = {name: pl.col("_asset").filter(cond).unique().sort().str.join(", ") for name, cond in side.items()}
-    lines = rows.join(groups.select(_KEYS), on=_KEYS, how="semi").group_by(_KEYS).agg(_lines=line_list(pl.col("line")), **assets)
-    return groups.join(lines, on=_KEYS, how="left")
+    lines = rows.join(groups.select("_g"), on="_g", how="semi").group_by("_g").agg(_lines=line_list(pl.col("line")), **assets)
+    return groups.join(lines, on="_g", how="left")
 
 
 def _problem() -> pl.Expr:
@@ -328,28 +518,39 @@ def _problem() -> pl.Expr:
 
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
-    """Unified rows: one per single-row event, one per trade group, one error per unpairable group."""
-    rows = (
-        _parse(lf, ctx)
-        .with_columns(
-            _k_time=pl.col(_time_column(ctx)).str.strip_chars(),
-            # Spot legs pair within one account (a margin trade is not a spot trade); a convert may move between accounts.
-            _k_account=pl.when(pl.col("_family") == "spot").then(pl.col("account").str.strip_chars().fill_null("")).otherwise(pl.lit("")),
-            _k_family=pl.col("_family").fill_null(""),
-        )
-        .cache()
-    )
-    fam = (
-        _dust_part(rows.filter(pl.col("_family").is_not_null())).with_columns(_bad=pl.col("_error").is_not_null().any().over(_KEYS)).cache()
-    )
-    bad = fam.filter(pl.col("_bad")).with_columns(_n=pl.len().over(_KEYS), _lines=line_list(pl.col("line")).over(_KEYS))
+    """Unified rows: one per single-row event, one per trade group, one error per unpairable group.
+
+    Read once (:func:`_parse`), then in steps: the trade families' lines are paired by neighbourhood where the
+    file allows it (:func:`_runs`), the rest by group (:func:`_general`), and both kinds of group are judged
+    together (:func:`_trades`).
+    """
+    rows = _parse(lf, ctx).collect()
+    in_family = pl.col("_family").is_not_null()
+    singles = _singles(rows.lazy().filter(~in_family), ctx)
+    fam = rows.lazy().filter(in_family).select(_LEG).collect()
+    run, simple, fast = _runs(fam)
+    general = _general(fam.filter(~simple)).lazy()
+    messages = rows.lazy().filter("_has_error").select("line", _error=_error(ctx), _note=_note(ctx))
+    bad = general.filter("_bad").with_columns(_n=pl.len().over("_g"), _lines=line_list(pl.col("line")).over("_g"))
     left_out = pl.when(pl.col("_n") > 1).then(pl.format(" (so its trade, {}, was left out)", pl.col("_lines"))).otherwise(pl.lit(""))
-    bad = bad.filter(pl.col("_error").is_not_null()).select(
-        ex.unified(
-            timestamp=pl.col("_ts"), wallet=pl.lit(WALLET), type=pl.lit("trade"), note=pl.col("_note"), error=pl.col("_error") + left_out
+    bad = (
+        bad.filter("_has_error")
+        .join(messages, on="line", how="left")
+        .select(
+            ex.unified(
+                timestamp=pl.col("_ts"),
+                wallet=pl.lit(WALLET),
+                type=pl.lit("trade"),
+                note=pl.col("_note"),
+                error=pl.col("_error") + left_out,
+            )
         )
     )
-    trades, problems = _trades(fam)
+    good_general = general.filter(~pl.col("_bad"))
+    groups = pl.concat([fast, _combined(good_general).collect()])
+    read = ["_g", "line", "_asset", "_fee_leg", "_neg", "_z"]
+    good = pl.concat([fam.lazy().with_columns(_g=run).filter(simple).select(read), good_general.select(read)])
+    trades, problems = _trades(groups, good)
     prefix = pl.when(pl.col("_k_family") == "spot").then(pl.lit("binance")).otherwise(pl.format("binance:{}", pl.col("_k_family")))
     common = {
         "line": pl.col("line"),
@@ -361,4 +562,4 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     ok = trades.select(ex.unified(**common, **{c: pl.col(c) for c in TRADE_COLUMNS}, id=trade_id(prefix, pl.col("_ts"))))
     fees = second_fees(trades.with_columns(_prefix=prefix), trade_id(pl.col("_prefix"), pl.col("_ts")))
     failed = problems.select(ex.unified(**common, error=pl.col("_problem")))
-    return pl.concat([_singles(rows.filter(pl.col("_family").is_null())), bad, ok, fees, failed]).sort("line")
+    return pl.concat([singles, bad, ok, fees, failed]).sort("line")
