@@ -324,6 +324,10 @@ def _errors(col: dict[str, str]) -> list[pl.Expr]:
         pl.when(pl.col("_ftext").is_not_null() & pl.col("_fee_qty").is_null()).then(
             pl.format("Fee '{}' is not a number followed by an asset", pl.col("fee").str.strip_chars())
         ),
+        # A bare number with no Fee Coin: the fee's asset is unknown (it was dropped, or another fee counted twice).
+        pl.when(pl.col("_fee_qty").is_not_null() & pl.col("_fee_asset").is_null() & ~ex.is_zero(pl.col("_fee_qty"))).then(
+            pl.format("Fee '{}' does not name its asset (no asset after the number, no Fee Coin)", pl.col("fee").str.strip_chars())
+        ),
         *(precise(pl.col(c), n) for c, n in (("_exec", label["base"]), ("_amount", label["quote"]), ("_fee_qty", "Fee"))),
     ]
 
