@@ -1,4 +1,3 @@
-# NOTE TO THE HELPER (remove this line before committing): read /tmp/wt-bin/HELPER_RULES.md first: venv, rules, how to measure and report.
 """Binance Transaction History statement (Wallet -> Transaction History -> Export Transaction Records).
 
 Headers: ``UTC_Time,Account,Operation,Coin,Change,Remark`` (2020-2021), ``User_ID,UTC_Time,...`` (2021-2025,
