@@ -45,6 +45,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from taxlots.lots import transition
 from taxlots.lots.holding import long_term_from
@@ -108,31 +109,27 @@ class _Gift:
         self.fmv, self.quantity, self.received = fmv, quantity, received
 
 
-class _Lot:
-    """An open lot while the engine runs (mutable working state; exported as a frozen ``Lot``).
+# An open lot while the engine runs is a list (mutable working state, exported as a frozen ``Lot``): a list
+# literal costs a fifth of a slots object's constructor, and a run opens a lot for most of its rows. The
+# fields, by position: ``origin`` is where the lot came from (the position of the row that opened it, or an
+# opening lot's own source); ``long_from`` the first day its units are long-term (``holding.long_term_from``).
+_Lot = list[Any]
+QTY, BASIS, MOMENT, SEQ, DAY, LONG_FROM, ID, ORIGIN, GIFT, ASSET, WALLET = range(11)
 
-    ``origin`` is where it came from: the position of the row that opened it, or an opening lot's own source.
-    """
 
-    __slots__ = ("id", "asset", "wallet", "quantity", "basis", "moment", "day", "long_from", "seq", "origin", "gift")
-
-    def __init__(
-        self,
-        id: str,
-        asset: str,
-        wallet: str,
-        quantity: int,
-        basis: int,
-        moment: int,
-        day: int,
-        seq: int,
-        origin: int | SourceRef,
-        gift: _Gift | None,
-    ) -> None:
-        self.id, self.asset, self.wallet = id, asset, wallet
-        self.quantity, self.basis = quantity, basis
-        self.moment, self.day, self.seq, self.origin, self.gift = moment, day, seq, origin, gift
-        self.long_from = _long_from_cache.get(day) or _long_from(day)
+def _new_lot(
+    id: str,
+    asset: str,
+    wallet: str,
+    quantity: int,
+    basis: int,
+    moment: int,
+    day: int,
+    seq: int,
+    origin: int | SourceRef,
+    gift: _Gift | None,
+) -> _Lot:
+    return [quantity, basis, moment, seq, day, _long_from_cache.get(day) or _long_from(day), id, origin, gift, asset, wallet]
 
 
 _Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
@@ -141,7 +138,7 @@ _Slice = tuple[str | None, int, int, int, bool]
 
 
 def _key(method: Method, lot: _Lot) -> LotKey:
-    return sort_key(method, lot.moment, lot.seq, lot.basis, lot.quantity)
+    return sort_key(method, lot[MOMENT], lot[SEQ], lot[BASIS], lot[QTY])
 
 
 class _Pool:
@@ -166,8 +163,8 @@ class _Pool:
 
     def reorder(self, method: Method) -> None:
         """Put the lots in ``method``'s order (a standing order changed the method of this pool's sales)."""
-        lots = sorted((lot for lot in self.by_id.values() if lot.quantity > 0), key=lambda lot: (lot.moment, lot.seq))
-        self.by_id = {lot.id: lot for lot in lots}
+        lots = sorted((lot for lot in self.by_id.values() if lot[QTY] > 0), key=lambda lot: (lot[MOMENT], lot[SEQ]))
+        self.by_id = {lot[ID]: lot for lot in lots}
         self.method = method
         self.back = method is Method.LIFO
         self.line = deque(lots)
@@ -184,11 +181,11 @@ class _Pool:
 
     def add(self, lot: _Lot) -> None:
         """Add a lot (see :meth:`_Run.add_lot`, which first merges it with a part of it already here)."""
-        self.total += lot.quantity
-        self.by_id[lot.id] = lot
+        self.total += lot[QTY]
+        self.by_id[lot[ID]] = lot
         if self.heap is None:
             line = self.line
-            if not line or (lot.moment, lot.seq) >= (line[-1].moment, line[-1].seq):
+            if not line or (lot[MOMENT], lot[SEQ]) >= (line[-1][MOMENT], line[-1][SEQ]):
                 line.append(lot)
                 return
             self._to_heap()
@@ -198,19 +195,19 @@ class _Pool:
 
     def discard(self, lot: _Lot) -> None:
         """Empty ``lot`` (it leaves lazily); its units are about to come back merged into a new lot."""
-        self.total -= lot.quantity
-        lot.quantity, lot.basis = 0, 0
+        self.total -= lot[QTY]
+        lot[QTY], lot[BASIS] = 0, 0
 
     def take_from(self, lot: _Lot, quantity: int) -> _Piece:
         """Take ``quantity`` (at most what it holds) out of ``lot``; basis in proportion."""
-        if quantity >= lot.quantity:
-            piece = (lot, lot.quantity, lot.basis)
-            lot.quantity, lot.basis = 0, 0
+        if quantity >= lot[QTY]:
+            piece = (lot, lot[QTY], lot[BASIS])
+            lot[QTY], lot[BASIS] = 0, 0
         else:
-            basis = share(lot.basis, quantity, lot.quantity)
+            basis = share(lot[BASIS], quantity, lot[QTY])
             piece = (lot, quantity, basis)
-            lot.quantity -= quantity
-            lot.basis -= basis
+            lot[QTY] -= quantity
+            lot[BASIS] -= basis
         self.total -= piece[1]
         return piece
 
@@ -220,20 +217,20 @@ class _Pool:
         if heap is not None:
             while heap:
                 lot = heap[0][2]
-                if lot.quantity:
+                if lot[QTY]:
                     return lot
                 heapq.heappop(heap)
-                if by_id.get(lot.id) is lot:
-                    del by_id[lot.id]
+                if by_id.get(lot[ID]) is lot:
+                    del by_id[lot[ID]]
             return None
         line, back = self.line, self.back
         while line:
             lot = line[-1] if back else line[0]
-            if lot.quantity:
+            if lot[QTY]:
                 return lot
             line.pop() if back else line.popleft()
-            if by_id.get(lot.id) is lot:
-                del by_id[lot.id]
+            if by_id.get(lot[ID]) is lot:
+                del by_id[lot[ID]]
         return None
 
     def take(self, quantity: int) -> tuple[list[_Piece], int]:
@@ -244,22 +241,22 @@ class _Pool:
             first = self._first()
             if first is None:
                 break
-            lot, held = first, first.quantity
+            lot, held = first, first[QTY]
             if quantity >= held:
-                pieces.append((lot, held, lot.basis))
-                lot.quantity, lot.basis = 0, 0
+                pieces.append((lot, held, lot[BASIS]))
+                lot[QTY], lot[BASIS] = 0, 0
                 quantity -= held
             else:
-                basis = share(lot.basis, quantity, held)
+                basis = share(lot[BASIS], quantity, held)
                 pieces.append((lot, quantity, basis))
-                lot.quantity = held - quantity
-                lot.basis -= basis
+                lot[QTY] = held - quantity
+                lot[BASIS] -= basis
                 quantity = 0
         self.total -= taken - quantity
         return pieces, quantity
 
     def open_lots(self) -> list[_Lot]:
-        return [lot for lot in self.by_id.values() if lot.quantity > 0]
+        return [lot for lot in self.by_id.values() if lot[QTY] > 0]
 
 
 class _Run:
@@ -342,13 +339,13 @@ class _Run:
     ) -> _Lot:
         pool = self.pool_of.get((asset, wallet)) or self.pool(asset, wallet)
         same = pool.by_id.get(id)
-        if same is not None and same.quantity > 0:  # part of a lot back in a pool that holds the rest: one lot again
-            quantity, basis = quantity + same.quantity, basis + same.basis
+        if same is not None and same[QTY] > 0:  # part of a lot back in a pool that holds the rest: one lot again
+            quantity, basis = quantity + same[QTY], basis + same[BASIS]
             pool.discard(same)
-        lot = _Lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
+        lot = _new_lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
         line = pool.line
         last = line[-1] if line else None
-        if pool.heap is None and (last is None or moment > last.moment or (moment == last.moment and seq >= last.seq)):  # in order
+        if pool.heap is None and (last is None or moment > last[MOMENT] or (moment == last[MOMENT] and seq >= last[SEQ])):  # in order
             pool.total += quantity
             pool.by_id[id] = lot
             line.append(lot)
@@ -406,8 +403,8 @@ class _Run:
             lot = pool.by_id.get(sel.lot_id)
             wanted = grains.of(sel.quantity)
             take = min(wanted, remaining)
-            if lot is None or lot.quantity < take:
-                held = "is not held" if lot is None or lot.quantity == 0 else f"holds only {_plain(lot.quantity)}"
+            if lot is None or lot[QTY] < take:
+                held = "is not held" if lot is None or lot[QTY] == 0 else f"holds only {_plain(lot[QTY])}"
                 self.error(
                     Code.LOT_SELECTION,
                     f"the selection for '{disposal_id}' takes {_plain(wanted)} {asset} from lot '{sel.lot_id}', "
@@ -454,10 +451,10 @@ class _Run:
         sold = row.day
         lot_id, sq, sb, sd, sl = self.add_slice
         for lot, q, b in pieces:
-            if lot.gift is None:
-                lot_id(lot.id), sq(q), sb(b), sd(lot.day), sl(sold >= lot.long_from)  # holding.is_long, inlined
+            if lot[GIFT] is None:
+                lot_id(lot[ID]), sq(q), sb(b), sd(lot[DAY]), sl(sold >= lot[LONG_FROM])  # holding.is_long, inlined
             else:
-                gid, q, b, day, long = _gift_slice(lot, lot.gift, q, b, share(proceeds, q, quantity), sold)
+                gid, q, b, day, long = _gift_slice(lot, lot[GIFT], q, b, share(proceeds, q, quantity), sold)
                 lot_id(gid), sq(q), sb(b), sd(day), sl(long)
         if short > 0:
             lot_id(None), sq(short), sb(0), sd(0), sl(False)
@@ -507,7 +504,7 @@ class _Run:
             pieces = _spread(pieces, extra)
         target = to_wallet if self.config.scope is Scope.PER_WALLET else row.wallet
         for lot, q, b in pieces:
-            self.add_lot(lot.id, asset, target, q, b, lot.moment, lot.day, lot.seq, lot.origin, lot.gift)
+            self.add_lot(lot[ID], asset, target, q, b, lot[MOMENT], lot[DAY], lot[SEQ], lot[ORIGIN], lot[GIFT])
 
     def remove(self, row: Row, asset: str, quantity: int) -> None:
         """Units withdrawn to outside: they leave the pool with their basis, without a gain."""
@@ -515,7 +512,7 @@ class _Run:
         if short > 0:
             self.shortfall(row, asset, quantity, short, "withdrawal")
         slices = tuple(
-            LotSlice(lot_id=lot.id, quantity=grains.dec(q), basis=grains.dec(b), acquired_date=date.fromordinal(lot.day), long_term=False)
+            LotSlice(lot_id=lot[ID], quantity=grains.dec(q), basis=grains.dec(b), acquired_date=date.fromordinal(lot[DAY]), long_term=False)
             for lot, q, b in pieces
         )
         source = self.sources[row.i]
@@ -528,7 +525,7 @@ class _Run:
         asset, qty = row.fee_asset, row.fee_qty
         if asset is None or qty is None or qty == 0 or asset == CASH:
             return
-        from_lot = withheld_from if withheld_from is not None and withheld_from.asset == asset else None
+        from_lot = withheld_from if withheld_from is not None and withheld_from[ASSET] == asset else None
         source = row.fee_source if row.fee_usd is not None else row.price_source
         self.dispose(row, asset, qty, fee_value, f"{row.id}:fee", "fee", from_lot, source)
 
@@ -654,12 +651,12 @@ class _Run:
 
 def _open_lots(lots: list[_Lot], sources: Sources) -> LotColumns:
     """The lots still held at the end of a run, by asset, wallet and acquisition, as columns."""
-    lots.sort(key=lambda lot: (lot.asset, lot.wallet, lot.moment, lot.seq))
+    lots.sort(key=lambda lot: (lot[ASSET], lot[WALLET], lot[MOMENT], lot[SEQ]))
     out = LotColumns(sources)
-    out.id, out.asset, out.wallet = [lot.id for lot in lots], [lot.asset for lot in lots], [lot.wallet for lot in lots]
-    out.quantity, out.basis = [lot.quantity for lot in lots], [lot.basis for lot in lots]
-    out.moment, out.day, out.seq = [lot.moment for lot in lots], [lot.day for lot in lots], [lot.seq for lot in lots]
-    out.origin = [lot.origin for lot in lots]
+    out.id, out.asset, out.wallet = [lot[ID] for lot in lots], [lot[ASSET] for lot in lots], [lot[WALLET] for lot in lots]
+    out.quantity, out.basis = [lot[QTY] for lot in lots], [lot[BASIS] for lot in lots]
+    out.moment, out.day, out.seq = [lot[MOMENT] for lot in lots], [lot[DAY] for lot in lots], [lot[SEQ] for lot in lots]
+    out.origin = [lot[ORIGIN] for lot in lots]
     return out
 
 
@@ -683,7 +680,7 @@ def _gift_slice(lot: _Lot, gift: _Gift, quantity: int, basis: int, proceeds: int
     donor's basis and the fair market value at receipt, and the holding period starts the day after the
     gift. A sale in between gives neither gain nor loss: the basis is then the proceeds themselves.
     """
-    day, long_from = lot.day, lot.long_from
+    day, long_from = lot[DAY], lot[LONG_FROM]
     if proceeds < basis:
         fmv = share(gift.fmv, quantity, gift.quantity)
         if proceeds >= fmv:  # neither gain nor loss
@@ -691,7 +688,7 @@ def _gift_slice(lot: _Lot, gift: _Gift, quantity: int, basis: int, proceeds: int
         else:
             basis, day = fmv, gift.received
             long_from = _long_from(day)
-    return (lot.id, quantity, basis, day, sold >= long_from)
+    return (lot[ID], quantity, basis, day, sold >= long_from)
 
 
 def _spread(pieces: list[_Piece], extra: int) -> list[_Piece]:
@@ -772,7 +769,7 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
     traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
     with decimal_context():
-        opened = {lot.id: lot.seq for pool in universal.pools.values() for lot in pool.by_id.values()}
+        opened = {lot[ID]: lot[SEQ] for pool in universal.pools.values() for lot in pool.by_id.values()}
         opening, problems = transition.allocate(
             universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation, opened
         )
