@@ -237,11 +237,15 @@ class _Pool:
         """Greedy: whole lots in the method's order, splitting the last. Returns the pieces and the shortfall."""
         pieces: list[_Piece] = []
         taken = quantity
+        line = self.line if self.heap is None else None
+        back = self.back
         while quantity > 0:
-            first = self._first()
-            if first is None:
-                break
-            lot, held = first, first[QTY]
+            lot = (line[-1] if back else line[0]) if line else None  # the usual case: the end of the line holds units
+            if lot is None or not lot[QTY]:
+                lot = self._first()
+                if lot is None:
+                    break
+            held = lot[QTY]
             if quantity >= held:
                 pieces.append((lot, held, lot[BASIS]))
                 lot[QTY], lot[BASIS] = 0, 0
@@ -535,6 +539,8 @@ class _Run:
             return 0
         if row.fee_usd is not None:  # valued by a price source (a fee in a third asset)
             return row.fee_usd
+        if row.fee_asset == CASH:
+            return row.fee_qty
         if not priced and row.fee_asset in (row.sent_asset, row.received_asset):
             return 0
         return self.price_of(row, row.fee_asset, row.fee_qty, value, "the fee")
@@ -554,7 +560,7 @@ class _Run:
         lot = None
         if got != CASH:
             lot = self.open_lot(row, got, got_qty, value + fee if sent == CASH else value, row.wallet)
-        if row.fee_asset is not None:
+        if row.fee_asset is not None and row.fee_asset != CASH:  # a USD fee is only part of the value
             self.pay_fee(row, fee, lot)
 
     def deposit(self, row: Row) -> None:
