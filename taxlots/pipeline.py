@@ -228,7 +228,7 @@ def _scope_warning(result: MatchResult, scope: Scope) -> list[Diagnostic]:
     if scope is not Scope.UNIVERSAL:
         return []
     first = PER_WALLET_FROM.toordinal()
-    late = sum(day >= first for day in result.columns.day)
+    late = int((pl.Series(result.columns.day, dtype=pl.Int32) >= first).sum())
     if not late:
         return []
     return [
