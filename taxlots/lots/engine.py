@@ -132,6 +132,25 @@ def _new_lot(
     return [quantity, basis, moment, seq, day, _long_from_cache.get(day) or _long_from(day), id, origin, gift, asset, wallet]
 
 
+#: The fields of a buffered disposal and slice, in the order the engine records them (``DisposalColumns``).
+_DISPOSAL_FIELDS = (
+    "id",
+    "asset",
+    "wallet",
+    "quantity",
+    "proceeds",
+    "moment",
+    "day",
+    "start",
+    "row",
+    "missing",
+    "price_source",
+    "identification",
+)
+_SLICE_FIELDS_NAMES = ("lot_id", "slice_quantity", "slice_basis", "acquired_day", "long_term")
+_SLICE_FIELDS = len(_SLICE_FIELDS_NAMES)
+_BUFFERED = 12 * 4096  # disposals' fields held before they move into the columns
+
 _Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
 #: A slice as the run collects it: lot id (None: a shortfall), quantity, basis, acquired day, long-term.
 _Slice = tuple[str | None, int, int, int, bool]
@@ -274,13 +293,11 @@ class _Run:
         self.days = TaxDays(config.zone)
         columns, income = DisposalColumns(sources), IncomeColumns(sources)
         self.result = MatchResult(columns, income=income)
-        # The columns' appends, bound once: a disposal, a slice and an income are one call per field.
-        c = columns
-        self.add_disposal = (c.id.append, c.asset.append, c.wallet.append, c.quantity.append, c.proceeds.append)
-        self.add_disposal_rest = (c.moment.append, c.day.append, c.start.append, c.row.append, c.missing.append)
-        self.add_disposal_how = (c.price_source.append, c.identification.append)
-        self.add_slice = (c.lot_id.append, c.slice_quantity.append, c.slice_basis.append, c.acquired_day.append, c.long_term.append)
-        self.slice_count = c.lot_id.__len__
+        # Disposals and slices are recorded into flat buffers, one ``extend`` of a tuple each (a call per field
+        # cost three times as much), and moved into the columns, a field at a time, whenever the buffer fills.
+        self.disposal_buffer: list[Any] = []
+        self.slice_buffer: list[Any] = []
+        self.slices_moved = 0  # slices already in the columns
         i = income
         self.add_income = (i.id.append, i.asset.append, i.wallet.append, i.quantity.append, i.usd_value.append)
         self.add_income_rest = (i.moment.append, i.day.append, i.row.append, i.price_source.append, i.note.append)
@@ -453,22 +470,46 @@ class _Run:
             identification = self.identify(pool, row) if self.config.standing_orders else self.label
             pieces, short = pool.take(quantity)
         sold = row.day
-        lot_id, sq, sb, sd, sl = self.add_slice
+        slices = self.slice_buffer
         for lot, q, b in pieces:
             if lot[GIFT] is None:
-                lot_id(lot[ID]), sq(q), sb(b), sd(lot[DAY]), sl(sold >= lot[LONG_FROM])  # holding.is_long, inlined
+                slices.extend((lot[ID], q, b, lot[DAY], sold >= lot[LONG_FROM]))  # holding.is_long, inlined
             else:
-                gid, q, b, day, long = _gift_slice(lot, lot[GIFT], q, b, share(proceeds, q, quantity), sold)
-                lot_id(gid), sq(q), sb(b), sd(day), sl(long)
+                slices.extend(_gift_slice(lot, lot[GIFT], q, b, share(proceeds, q, quantity), sold))
         if short > 0:
-            lot_id(None), sq(short), sb(0), sd(0), sl(False)
+            slices.extend((None, short, 0, 0, False))
             self.shortfall(row, asset, quantity, short, what)
-        d_id, d_asset, d_wallet, d_quantity, d_proceeds = self.add_disposal
-        d_id(disposal_id), d_asset(asset), d_wallet(row.wallet), d_quantity(quantity), d_proceeds(proceeds)
-        d_moment, d_day, d_end, d_row, d_missing = self.add_disposal_rest
-        d_moment(row.moment), d_day(sold), d_end(self.slice_count()), d_row(row.i), d_missing(short > 0)
-        d_price, d_how = self.add_disposal_how
-        d_price(price_source or row.price_source), d_how(identification)
+        end = self.slices_moved + len(slices) // _SLICE_FIELDS
+        buffer = self.disposal_buffer
+        buffer.extend(
+            (
+                disposal_id,
+                asset,
+                row.wallet,
+                quantity,
+                proceeds,
+                row.moment,
+                sold,
+                end,
+                row.i,
+                short > 0,
+                price_source or row.price_source,
+                identification,
+            )
+        )
+        if len(buffer) >= _BUFFERED:
+            self.move_buffers()
+
+    def move_buffers(self) -> None:
+        """Move the buffered disposals and slices into the result's columns."""
+        c, buffer, slices = self.result.columns, self.disposal_buffer, self.slice_buffer
+        for k, column in enumerate(_DISPOSAL_FIELDS):
+            getattr(c, column).extend(buffer[k :: len(_DISPOSAL_FIELDS)])
+        for k, column in enumerate(_SLICE_FIELDS_NAMES):
+            getattr(c, column).extend(slices[k::_SLICE_FIELDS])
+        self.slices_moved += len(slices) // _SLICE_FIELDS
+        buffer.clear()
+        slices.clear()
 
     def shortfall(self, row: Row, asset: str, quantity: int, short: int, what: str) -> None:
         where = f"wallet '{row.wallet}'" if self.config.scope is Scope.PER_WALLET else "all wallets"
@@ -761,6 +802,7 @@ def _walk(rows: Iterable[Row], sources: Sources, config: Config) -> _Run:
             trade(row)
         else:
             bookers[row.kind](row)
+    run.move_buffers()
     return run
 
 
