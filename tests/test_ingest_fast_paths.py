@@ -114,3 +114,24 @@ def test_an_okx_file_with_cut_lines_reads_the_rest(tmp_path: Path) -> None:
     assert {d.source.line for d in led.diagnostics if d.source is not None} >= {
         9
     }  # the cut line is named (the one-field line 8 is a counted skip)
+
+
+def test_clean_money_fast_path_equals_its_steps_on_every_kind_of_cell() -> None:
+    from taxlots.importers import _exprs as ex
+
+    cells = ["$1,284.20", "-$597.49", "$", "-$", "$0.00", "$1,,2", "$.5", "$1.", " $1.00", "$1.00 ", "($1.72)", "-€597.49", "US$5"]
+    cells += ["1,284.20", "$1.2.3", "$-1", "-$1,000,000.00", "kr 5", "$١٢", "", None, "$1e5", "$ 1", "Â$3"]
+    frame = pl.DataFrame({"s": cells}, schema={"s": pl.String})
+    fast, steps = frame.select(ex.clean_money(pl.col("s")))["s"], frame.select(ex._clean_money(pl.col("s")))["s"]
+    assert fast.to_list() == steps.to_list()
+
+
+def test_is_negative_equals_its_unfiltered_regex() -> None:
+    from taxlots.importers import _exprs as ex
+
+    cells = ["0", "-0.00", "0e5", ".", "", "1", "-1", "0.0000000000000000001", "1.0000000000000000001", "1.000000000000000000"]
+    cells += ["-0", "+0", "-.0e-3", "1.2345678901234567891", "12345678901234567890", None, "-", "-1e-30", "0.000000000000000000"]
+    v = pl.col("s")
+    negative = v.str.starts_with("-") & ~v.str.contains(r"^-0*\.?0*([eE][+-]?\d+)?$")
+    frame = pl.DataFrame({"s": cells}, schema={"s": pl.String})
+    assert frame.select(ex.is_negative(v).fill_null(False))["s"].to_list() == frame.select(negative.fill_null(False))["s"].to_list()

@@ -25,13 +25,30 @@ def blank_to_null(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars().replace("", None)
 
 
+#: A money cell that only a ``$`` and thousands commas keep from being a plain number (``-$1,284.20``).
+_DOLLARS_RE = r"^-?\$[0-9,]*\.?[0-9]*$"
+
+
 def clean_money(expr: pl.Expr) -> pl.Expr:
     """``"$1,284.20 "``, ``-€597.49``, ``($1.72)`` -> ``1284.20``, ``-597.49``, ``-1.72`` (still unchecked).
 
     Removes currency symbols, thousands separators and spaces, and turns accounting parentheses into a
     minus sign. Use only on columns that never carry a decimal comma. (Each step is written once: polars
     does not share a sub-expression that a when/then chain repeats, and these run on million-row columns.)
+
+    On a plain column (cheap to name more than once), cells written like ``-$1,284.20`` (nearly every cell
+    of a Coinbase export) take a fast path: the steps only remove their ``$`` and commas, which literal
+    replacements do at a third of the cost; the other cells take the steps.
     """
+    if not expr.meta.is_column():
+        return _clean_money(expr)
+    dollars = expr.str.contains(_DOLLARS_RE)
+    fast = pl.when(dollars).then(expr).str.replace("$", "", literal=True).str.replace_all(",", "", literal=True).replace("", None)
+    return pl.coalesce(fast, _clean_money(pl.when(~dollars).then(expr)))
+
+
+def _clean_money(expr: pl.Expr) -> pl.Expr:
+    """:func:`clean_money`'s steps, for every cell."""
     s = expr.str.strip_chars().str.replace(r"^\((.*)\)$", "-${1}")
     return s.str.replace_all(_SYMBOLS_RE, "").str.replace_all(r"[,\s]", "").replace("", None)
 
@@ -63,7 +80,9 @@ def unsigned(expr: pl.Expr) -> pl.Expr:
 
 
 def is_negative(expr: pl.Expr) -> pl.Expr:
-    return expr.str.starts_with("-") & ~expr.str.contains(r"^-0*\.?0*([eE][+-]?\d+)?$")
+    """Starts with a minus and is not a zero. The zero regex runs only on texts with the minus (null elsewhere)."""
+    minus = expr.str.starts_with("-")
+    return minus & ~pl.when(minus).then(expr).str.contains(r"^-0*\.?0*([eE][+-]?\d+)?$")
 
 
 def is_zero(expr: pl.Expr) -> pl.Expr:

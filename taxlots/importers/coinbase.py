@@ -138,13 +138,11 @@ def _money(ctx: Context) -> dict[str, tuple[pl.Expr, str]]:
 def _iso_utc(raw: pl.Expr) -> pl.Expr:
     """:func:`ex.iso_utc`, with a fast path: the exact v4 and v1-v3 formats first, the general parse on the rest.
 
-    Where an exact format parses a value, the general parse gives the same instant; the general one runs only
-    on the values neither exact format parses (the others are null for it).
+    Where an exact format parses a value, the general parse gives the same instant; each later parse runs only
+    on the values the ones before it left unparsed (the others are null for it).
     """
-    exact = pl.coalesce(
-        raw.str.to_datetime("%Y-%m-%d %H:%M:%S UTC", strict=False, time_zone="UTC"),
-        raw.str.to_datetime("%Y-%m-%dT%H:%M:%SZ", strict=False, time_zone="UTC"),
-    )
+    v4 = raw.str.to_datetime("%Y-%m-%d %H:%M:%S UTC", strict=False, time_zone="UTC")
+    exact = pl.coalesce(v4, pl.when(v4.is_null()).then(raw).str.to_datetime("%Y-%m-%dT%H:%M:%SZ", strict=False, time_zone="UTC"))
     return pl.coalesce(exact, ex.iso_utc(pl.when(exact.is_null()).then(raw)))
 
 

@@ -125,14 +125,16 @@ def load(
     )
     allrows = pl.concat(frames, how="vertical") if frames else empty
     del frames  # the concatenated frame is the one copy kept
-    # A transfer's received side defaults to what was sent (no network fee).
+    # A transfer's received side defaults to what was sent (no network fee). Most inputs have no transfer
+    # missing a side: then the frame is left as it is (rewriting its columns costs a copy of them).
     is_transfer = pl.col("type") == Kind.TRANSFER.value
-    allrows = allrows.with_columns(
-        received_asset=pl.when(is_transfer & pl.col("received_asset").is_null())
-        .then(pl.col("sent_asset"))
-        .otherwise(pl.col("received_asset")),
-        received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
-    )
+    if allrows.select((is_transfer & (pl.col("received_asset").is_null() | pl.col("received_qty").is_null())).any()).item():
+        allrows = allrows.with_columns(
+            received_asset=pl.when(is_transfer & pl.col("received_asset").is_null())
+            .then(pl.col("sent_asset"))
+            .otherwise(pl.col("received_asset")),
+            received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
+        )
     for imp in importers:  # an importer may join its rows across files (Etherscan: a swap's legs share a hash)
         if hasattr(imp, "combine"):
             allrows = imp.combine(allrows)

@@ -106,7 +106,12 @@ def read_file(
         return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=message, source=SourceRef(path, unterminated), hint=hint)]
     lf, names = _scan(text, sn, slack=checks is None)
     if checks is not None:
-        lf = lf.join(checks, on="line", how="left", maintain_order="left")
+        # Only the flagged lines are joined (the others would join nulls), and none at all when none is flagged.
+        marked = checks.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).collect()
+        if marked.is_empty():
+            lf = lf.with_columns(_skip=pl.lit(None, pl.String), _error=pl.lit(None, pl.String))
+        else:
+            lf = lf.join(marked.lazy(), on="line", how="left", maintain_order="left")
     else:
         skip, error = _cell_checks(names, sn.header)
         lf = lf.with_columns(_skip=skip, _error=error)
@@ -117,7 +122,7 @@ def read_file(
         # read (and the line checks joined) once per branch.
         raw = lf.collect()
         flagged = pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()
-        problems = raw.lazy().filter(flagged).select(ex.unified(error=pl.col("_error"), skip=pl.col("_skip")))
+        problems = raw.lazy().filter(flagged).select(ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))).collect()
         extras = ["_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]]
         if raw["_skip"].null_count() == raw["_error"].null_count() == raw.height:  # nearly always: no copy of the rows
             clean = raw.drop(extras, strict=False).lazy()
@@ -129,12 +134,13 @@ def read_file(
         if own_ledger:
             origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line"))
         normalized = sn.importer.normalize(clean, ctx)
-        parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), problems, *([origin] if origin is not None else [])])
+        del clean  # an importer that materialized what it reads (Kraken) lets the raw cells go before its plan runs
+        parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), *([origin] if origin is not None else [])])
     except pl.exceptions.PolarsError as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         message = f"cannot read as {sn.importer.TITLE}: {first}"
         return None, report, [Diagnostic(code=Code.FILE_UNREADABLE, message=message, source=SourceRef(path, sn.header_line))]
-    frame = pl.concat(parts[:2], how="vertical")
+    frame = pl.concat([parts[0], problems], how="vertical")
     # A ledger taxlots wrote keeps the provenance it names, and its rows win over the same rows read again
     # from exports (it already holds the choice between them, and any edit made to it): re-importing it
     # alone, with its sources or with some of them gives the same ledger.
@@ -143,7 +149,7 @@ def read_file(
         file=pl.lit(path), order=pl.lit(order, pl.Int64), importer=pl.lit(sn.importer.NAME), priority=pl.lit(priority, pl.Int64)
     )
     if origin is not None:
-        src = parts[2].with_columns(pl.col("src_line").str.strip_chars().cast(pl.Int64, strict=False))
+        src = parts[1].with_columns(pl.col("src_line").str.strip_chars().cast(pl.Int64, strict=False))
         frame = frame.join(src, on="line", how="left", maintain_order="left")
         frame = frame.with_columns(
             src_file=pl.coalesce(ex.blank_to_null(pl.col("src_file")), pl.col("file")), src_line=pl.coalesce("src_line", "line")

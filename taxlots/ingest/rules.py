@@ -47,15 +47,21 @@ def _rules() -> list[tuple[pl.Expr, pl.Expr]]:
     for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
         message = f"{col} '{{}}' is negative; write amounts as positive numbers (the type gives the direction)"
         rules.append((ex.is_negative(pl.col(col)), pl.format(message, pl.col(col))))
-    rules += [(ex.is_zero(pl.col(col)), pl.lit(f"{col} is zero")) for col in ("sent_qty", "received_qty")]
+    # The regexes below run only on the values they can match (the others are null for them, so the rule is
+    # false there as before): a zero's text on values that are zero or no decimal at all, since a text
+    # :func:`ex.is_zero` takes for zero never reads as another number; 19 decimals on texts of 20 bytes or more.
+    for col in ("sent_qty", "received_qty"):
+        value, exact = pl.col(col), ex.as_decimal(pl.col(col))
+        rules.append((ex.is_zero(pl.when(exact.is_null() | (exact == 0)).then(value)), pl.lit(f"{col} is zero")))
     for col in ("sent_qty", "received_qty", "fee_qty", "usd_value"):
         value, exact = pl.col(col), ex.as_decimal(pl.col(col))
         big = f"{col} '{{}}' is out of range (at most 20 digits before the decimal point)"
         rules.append((value.is_not_null() & exact.is_null(), pl.format(big, value)))
         tiny = f"{col} '{{}}' is below 1e-18, the smallest amount taxlots keeps"
-        rules.append(((exact == 0) & ~ex.is_zero(value), pl.format(tiny, value)))
+        rules.append(((exact == 0) & ~ex.is_zero(pl.when(exact == 0).then(value)), pl.format(tiny, value)))
         fine = f"{col} '{{}}' has more than 18 decimals; taxlots keeps amounts exactly to 1e-18"
-        rules.append(((exact != 0) & value.str.contains(r"\.\d{18}\d*[1-9]"), pl.format(fine, value)))
+        long = pl.when(value.str.len_bytes() >= 20).then(value)
+        rules.append(((exact != 0) & long.str.contains(r"\.\d{18}\d*[1-9]"), pl.format(fine, value)))
     stamp = pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     rules.append(
         (pl.col("timestamp") < EARLIEST, pl.format(f"timestamp {{}} is before {EARLIEST:%Y-%m-%d}: not a real date of a trade", stamp))
