@@ -56,7 +56,19 @@ from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
 from taxlots.model.grains import share
 from taxlots.model.ledger import CASH, Kind, LedgerRow
-from taxlots.model.lots import DisposalColumns, IncomeColumns, Lot, LotColumns, LotSlice, MatchResult, Removal, Selection, Sources
+from taxlots.model.lots import (
+    DISPOSAL_FIELDS,
+    SLICE_FIELDS,
+    DisposalColumns,
+    IncomeColumns,
+    Lot,
+    LotColumns,
+    LotSlice,
+    MatchResult,
+    Removal,
+    Selection,
+    Sources,
+)
 from taxlots.model.money import decimal_context
 from taxlots.model.source import SourceRef
 
@@ -116,40 +128,8 @@ class _Gift:
 _Lot = list[Any]
 QTY, BASIS, MOMENT, SEQ, DAY, LONG_FROM, ID, ORIGIN, GIFT, ASSET, WALLET = range(11)
 
-
-def _new_lot(
-    id: str,
-    asset: str,
-    wallet: str,
-    quantity: int,
-    basis: int,
-    moment: int,
-    day: int,
-    seq: int,
-    origin: int | SourceRef,
-    gift: _Gift | None,
-) -> _Lot:
-    return [quantity, basis, moment, seq, day, _long_from_cache.get(day) or _long_from(day), id, origin, gift, asset, wallet]
-
-
-#: The fields of a buffered disposal and slice, in the order the engine records them (``DisposalColumns``).
-_DISPOSAL_FIELDS = (
-    "id",
-    "asset",
-    "wallet",
-    "quantity",
-    "proceeds",
-    "moment",
-    "day",
-    "start",
-    "row",
-    "missing",
-    "price_source",
-    "identification",
-)
-_SLICE_FIELDS_NAMES = ("lot_id", "slice_quantity", "slice_basis", "acquired_day", "long_term")
-_SLICE_FIELDS = len(_SLICE_FIELDS_NAMES)
-_BUFFERED = 12 * 4096  # disposals' fields held before they move into the columns
+_PER_SLICE = len(SLICE_FIELDS)  # a slice's fields in the run's buffer (see ``_Run.move_buffers``)
+_BUFFERED = len(DISPOSAL_FIELDS) * 4096  # 4096 disposals' fields are held before they move into the columns
 
 _Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
 #: A slice as the run collects it: lot id (None: a shortfall), quantity, basis, acquired day, long-term.
@@ -363,7 +343,8 @@ class _Run:
         if same is not None and same[QTY] > 0:  # part of a lot back in a pool that holds the rest: one lot again
             quantity, basis = quantity + same[QTY], basis + same[BASIS]
             pool.discard(same)
-        lot = _new_lot(id, asset, wallet, quantity, basis, moment, day, seq, origin, gift)
+        long_from = _long_from_cache.get(day) or _long_from(day)
+        lot = [quantity, basis, moment, seq, day, long_from, id, origin, gift, asset, wallet]  # the fields QTY ... WALLET
         line = pool.line
         last = line[-1] if line else None
         if pool.heap is None and (last is None or moment > last[MOMENT] or (moment == last[MOMENT] and seq >= last[SEQ])):  # in order
@@ -479,7 +460,7 @@ class _Run:
         if short > 0:
             slices.extend((None, short, 0, 0, False))
             self.shortfall(row, asset, quantity, short, what)
-        end = self.slices_moved + len(slices) // _SLICE_FIELDS
+        end = self.slices_moved + len(slices) // _PER_SLICE
         buffer = self.disposal_buffer
         buffer.extend(
             (
@@ -503,11 +484,11 @@ class _Run:
     def move_buffers(self) -> None:
         """Move the buffered disposals and slices into the result's columns."""
         c, buffer, slices = self.result.columns, self.disposal_buffer, self.slice_buffer
-        for k, column in enumerate(_DISPOSAL_FIELDS):
-            getattr(c, column).extend(buffer[k :: len(_DISPOSAL_FIELDS)])
-        for k, column in enumerate(_SLICE_FIELDS_NAMES):
-            getattr(c, column).extend(slices[k::_SLICE_FIELDS])
-        self.slices_moved += len(slices) // _SLICE_FIELDS
+        for k, column in enumerate(DISPOSAL_FIELDS):
+            getattr(c, column).extend(buffer[k :: len(DISPOSAL_FIELDS)])
+        for k, column in enumerate(SLICE_FIELDS):
+            getattr(c, column).extend(slices[k::_PER_SLICE])
+        self.slices_moved += len(slices) // _PER_SLICE
         buffer.clear()
         slices.clear()
 

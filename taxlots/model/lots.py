@@ -107,8 +107,26 @@ class Sources(Protocol):
     def __getitem__(self, row: int, /) -> SourceRef: ...
 
 
+#: The columns of :class:`DisposalColumns`: one entry per disposal, and one per lot slice (the engine records them in this order).
+DISPOSAL_FIELDS = (
+    "id",
+    "asset",
+    "wallet",
+    "quantity",
+    "proceeds",
+    "moment",
+    "day",
+    "start",
+    "row",
+    "missing",
+    "price_source",
+    "identification",
+)
+SLICE_FIELDS = ("lot_id", "slice_quantity", "slice_basis", "acquired_day", "long_term")
+
+
 class DisposalColumns:
-    """The disposals of a run as columns: the engine appends to them as it goes, reports read them whole.
+    """The disposals of a run as columns: the engine fills them as it goes, reports read them whole.
 
     One entry per disposal (``id`` ... ``identification``, in event order) and one per lot slice (``lot_id`` ...
     ``long_term``, in the same order; disposal ``k`` owns slices ``start[k]`` to ``start[k + 1]``). Quantities
@@ -120,27 +138,7 @@ class DisposalColumns:
     tuples lie all over memory) as to build, and double the peak memory while both exist.
     """
 
-    __slots__ = (
-        "id",
-        "asset",
-        "wallet",
-        "quantity",
-        "proceeds",
-        "moment",
-        "day",
-        "start",
-        "row",
-        "missing",
-        "price_source",
-        "identification",
-        "lot_id",
-        "slice_quantity",
-        "slice_basis",
-        "acquired_day",
-        "long_term",
-        "sources",
-        "_rows",
-    )
+    __slots__ = (*DISPOSAL_FIELDS, *SLICE_FIELDS, "sources", "_rows")
 
     def __init__(self, sources: Sources) -> None:
         self.id: list[str] = []
