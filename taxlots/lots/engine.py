@@ -128,8 +128,8 @@ class _Gift:
 _Lot = list[Any]
 QTY, BASIS, MOMENT, SEQ, DAY, LONG_FROM, ID, ORIGIN, GIFT, ASSET, WALLET = range(11)
 
-_PER_SLICE = len(SLICE_FIELDS)  # a slice's fields in the run's buffer (see ``_Run.move_buffers``)
-_BUFFERED = len(DISPOSAL_FIELDS) * 4096  # 4096 disposals' fields are held before they move into the columns
+_PER_DISPOSAL, _PER_SLICE = len(DISPOSAL_FIELDS), len(SLICE_FIELDS)  # fields in the run's buffers (``_Run.move_buffers``)
+_BUFFERED = _PER_DISPOSAL * 4096  # 4096 disposals' fields are held before they move into the columns
 
 _Piece = tuple[_Lot, int, int]  # the lot a piece came from, its quantity, its basis
 #: A slice as the run collects it: lot id (None: a shortfall), quantity, basis, acquired day, long-term.
@@ -273,8 +273,8 @@ class _Run:
         self.days = TaxDays(config.zone)
         columns, income = DisposalColumns(sources), IncomeColumns(sources)
         self.result = MatchResult(columns, income=income)
-        # Disposals and slices are recorded into flat buffers, one ``extend`` of a tuple each (a call per field
-        # cost three times as much), and moved into the columns, a field at a time, whenever the buffer fills.
+        # Disposals and slices are recorded into flat buffers, one ``extend`` of a tuple each (cheaper than an
+        # append per field), and moved into the columns, a field at a time, whenever the buffer fills.
         self.disposal_buffer: list[Any] = []
         self.slice_buffer: list[Any] = []
         self.slices_moved = 0  # slices already in the columns
@@ -485,7 +485,7 @@ class _Run:
         """Move the buffered disposals and slices into the result's columns."""
         c, buffer, slices = self.result.columns, self.disposal_buffer, self.slice_buffer
         for k, column in enumerate(DISPOSAL_FIELDS):
-            getattr(c, column).extend(buffer[k :: len(DISPOSAL_FIELDS)])
+            getattr(c, column).extend(buffer[k::_PER_DISPOSAL])
         for k, column in enumerate(SLICE_FIELDS):
             getattr(c, column).extend(slices[k::_PER_SLICE])
         self.slices_moved += len(slices) // _PER_SLICE
