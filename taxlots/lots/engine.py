@@ -282,6 +282,7 @@ class _Run:
         self.add_income = (i.id.append, i.asset.append, i.wallet.append, i.quantity.append, i.usd_value.append)
         self.add_income_rest = (i.moment.append, i.day.append, i.row.append, i.price_source.append, i.note.append)
         self.used_selections: set[str] = set()
+        self.trace_only = False  # True: move the units and record nothing (``_match_transition``'s tracing walk)
         method = config.method
         self.base_method = Method.FIFO if config.standing_orders or method is Method.SPECIFIC else method
         self.label = "FIFO default" if method is Method.FIFO else f"method {method} (the run's --method)"
@@ -450,6 +451,8 @@ class _Run:
         else:
             identification = self.identify(pool, row) if self.config.standing_orders else self.label
             pieces, short = pool.take(quantity)
+        if self.trace_only:  # the lots taken are all a tracing walk needs
+            return
         sold = row.day
         slices = self.slice_buffer
         for lot, q, b in pieces:
@@ -773,9 +776,10 @@ def match_rows(rows: Iterable[Row], sources: Sources, config: Config | None = No
             gc.enable()
 
 
-def _walk(rows: Iterable[Row], sources: Sources, config: Config) -> _Run:
-    """Book every row."""
+def _walk(rows: Iterable[Row], sources: Sources, config: Config, *, trace_only: bool = False) -> _Run:
+    """Book every row; with ``trace_only``, only move units between lots and record no disposal."""
     run = _Run(config, sources)
+    run.trace_only = trace_only
     bookers = {kind: getattr(run, book.__name__) for kind, book in _BOOKERS.items()}
     trade, trade_kind = run.trade, Kind.TRADE
     for row in rows:
@@ -796,7 +800,7 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
         (before if row.moment < cutoff else after).append(row)
     universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
-    traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}))
+    traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}), trace_only=True)
     with decimal_context():
         opened = {lot[ID]: lot[SEQ] for pool in universal.pools.values() for lot in pool.by_id.values()}
         opening, problems = transition.allocate(
