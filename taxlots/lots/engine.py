@@ -41,7 +41,7 @@ from __future__ import annotations
 import gc
 import heapq
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, tzinfo
 from enum import StrEnum
@@ -265,7 +265,7 @@ class _Pool:
 class _Run:
     """One walk over the ledger: the pools, the configuration and what has been produced so far."""
 
-    def __init__(self, config: Config, sources: Sources) -> None:
+    def __init__(self, config: Config, sources: Sources, carried: Sequence[transition.Part] = ()) -> None:
         self.config = config
         self.sources = sources
         self.pools: dict[tuple[str, str], _Pool] = {}
@@ -293,6 +293,10 @@ class _Run:
             moment = micros(lot.acquired_at)
             day = self.days.of(lot.acquired_at)
             self.add_lot(lot.id, lot.asset, lot.wallet, grains.of(lot.quantity), grains.of(lot.basis), moment, day, seq, lot.source)
+        # The 2025 allocation (``_match_transition``): parts of the universal lots, with their dates, source and gift.
+        for seq, (held, wallet, quantity, basis) in enumerate(carried, start=-len(carried)):
+            lot = held.lot
+            self.add_lot(held.id, held.asset, wallet, quantity, basis, lot[MOMENT], lot[DAY], seq, lot[ORIGIN], lot[GIFT])
 
     # -- helpers ---------------------------------------------------------------------------------------
     def pool(self, asset: str, wallet: str) -> _Pool:
@@ -682,13 +686,18 @@ class _Run:
 
 def _open_lots(lots: list[_Lot], sources: Sources) -> LotColumns:
     """The lots still held at the end of a run, by asset, wallet and acquisition, as columns."""
-    lots.sort(key=lambda lot: (lot[ASSET], lot[WALLET], lot[MOMENT], lot[SEQ]))
+    lots.sort(key=_report_order)
     out = LotColumns(sources)
     out.id, out.asset, out.wallet = [lot[ID] for lot in lots], [lot[ASSET] for lot in lots], [lot[WALLET] for lot in lots]
     out.quantity, out.basis = [lot[QTY] for lot in lots], [lot[BASIS] for lot in lots]
     out.moment, out.day, out.seq = [lot[MOMENT] for lot in lots], [lot[DAY] for lot in lots], [lot[SEQ] for lot in lots]
     out.origin = [lot[ORIGIN] for lot in lots]
     return out
+
+
+def _report_order(lot: _Lot) -> tuple[str, str, int, int]:
+    """Open lots by asset, wallet and acquisition (the order of the ``lots`` report and of the 2025 allocation)."""
+    return lot[ASSET], lot[WALLET], lot[MOMENT], lot[SEQ]
 
 
 def _unused(config: Config, used: set[str]) -> list[Diagnostic]:
@@ -776,9 +785,11 @@ def match_rows(rows: Iterable[Row], sources: Sources, config: Config | None = No
             gc.enable()
 
 
-def _walk(rows: Iterable[Row], sources: Sources, config: Config, *, trace_only: bool = False) -> _Run:
+def _walk(
+    rows: Iterable[Row], sources: Sources, config: Config, *, trace_only: bool = False, carried: Sequence[transition.Part] = ()
+) -> _Run:
     """Book every row; with ``trace_only``, only move units between lots and record no disposal."""
-    run = _Run(config, sources)
+    run = _Run(config, sources, carried)
     run.trace_only = trace_only
     bookers = {kind: getattr(run, book.__name__) for kind, book in _BOOKERS.items()}
     trade, trade_kind = run.trade, Kind.TRADE
@@ -792,7 +803,10 @@ def _walk(rows: Iterable[Row], sources: Sources, config: Config, *, trace_only: 
 
 
 def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> MatchResult:
-    """Universal pools before 2025, per-wallet after, the unused basis allocated at the snapshot (``transition``)."""
+    """Universal pools before 2025, per-wallet after, the unused basis allocated at the snapshot (``transition``).
+
+    The opening lots are held by the universal run and reach 2025 through the allocation, as every other lot.
+    """
     cutoff = micros(transition.snapshot(config.zone))
     before: list[Row] = []
     after: list[Row] = []
@@ -801,12 +815,20 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
     universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
     traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}), trace_only=True)
+
+    def source(held: transition.Held) -> SourceRef:
+        origin = held.lot[ORIGIN]
+        return origin if isinstance(origin, SourceRef) else sources[origin]
+
     with decimal_context():
-        opened = {lot[ID]: lot[SEQ] for pool in universal.pools.values() for lot in pool.by_id.values()}
-        opening, problems = transition.allocate(
-            universal.finish(report_unused=False).open_lots, traced.finish(report_unused=False).open_lots, config.allocation, opened
-        )
-    later = _walk(after, sources, replace(config, scope=Scope.PER_WALLET, opening_lots=(*config.opening_lots, *opening)))
+        carried, problems = transition.allocate(_held(universal), _held(traced), config.allocation, source)
+    later = _walk(after, sources, replace(config, scope=Scope.PER_WALLET, opening_lots=()), carried=carried)
     result = transition.combine(universal.result, later.finish(report_unused=False), problems)
     result.diagnostics += _unused(config, universal.used_selections | later.used_selections)
     return result
+
+
+def _held(run: _Run) -> list[transition.Held]:
+    """The open lots of ``run`` for ``transition.allocate``, in ``_report_order``."""
+    lots = sorted((lot for pool in run.pools.values() for lot in pool.open_lots()), key=_report_order)
+    return [transition.Held(lot[ASSET], lot[ID], lot[WALLET], lot[QTY], lot[BASIS], lot[MOMENT], lot[SEQ], lot) for lot in lots]

@@ -18,14 +18,16 @@ on the last part, so the allocation never changes total quantity or total basis.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Any, NamedTuple
 
+from taxlots.model import grains
 from taxlots.model.diagnostics import Code, Diagnostic, Severity
-from taxlots.model.lots import Lot, MatchResult, joined, joined_income
-from taxlots.model.money import ZERO, plain, share
+from taxlots.model.lots import MatchResult, joined, joined_income
+from taxlots.model.money import share
 from taxlots.model.source import SourceRef
 
 #: The first day of per-wallet basis for US taxpayers.
@@ -47,91 +49,114 @@ def snapshot(zone: tzinfo, first_day: date = PER_WALLET_FROM) -> datetime:
     return datetime.combine(first_day, time(), tzinfo=zone)
 
 
-class _Left:
-    """What is still unallocated of one universal lot."""
+class Held(NamedTuple):
+    """An open lot at the snapshot as the engine holds it (amounts in grains), and the engine's own lot."""
 
-    __slots__ = ("lot", "units", "basis")
+    asset: str
+    id: str
+    wallet: str
+    quantity: int
+    basis: int
+    moment: int  # acquired, microseconds since the epoch
+    seq: int  # the order it was opened in: breaks ties between lots acquired at the same moment
+    lot: Any  # the engine's lot, handed back with each part so the part keeps its dates, source and gift
 
-    def __init__(self, lot: Lot) -> None:
-        self.lot, self.units, self.basis = lot, lot.quantity, lot.basis
+
+class Part(NamedTuple):
+    """``quantity`` units (and ``basis``) of the universal lot ``held``, allocated to ``wallet``."""
+
+    held: Held
+    wallet: str
+    quantity: int
+    basis: int
 
 
 def allocate(
-    universal: Sequence[Lot], traced: Sequence[Lot], given: Sequence[Assignment] = (), order: dict[str, int] | None = None
-) -> tuple[list[Lot], list[Diagnostic]]:
+    universal: Sequence[Held], traced: Sequence[Held], given: Sequence[Assignment], source: Callable[[Held], SourceRef]
+) -> tuple[list[Part], list[Diagnostic]]:
     """Allocate the open universal lots to wallets (see the module docstring).
 
     Args:
-        universal: the open lots of the universal run at the snapshot.
-        traced: the open lots of a per-wallet run over the same rows: where the units physically are.
+        universal: the open lots of the universal run at the snapshot, by asset, wallet and acquisition.
+        traced: the open lots of a per-wallet run over the same rows (where the units physically are), in
+            the same order.
         given: the user's own allocation lines, applied first.
-        order: each lot's ``seq`` (the order it was opened in), which breaks ties between lots acquired at the
-            same moment, as the engine's own keys do.
+        source: where a universal lot came from (named by a warning).
 
     Returns:
-        The per-wallet lots that open 2025, sorted by asset, wallet, acquisition; and problems found.
+        The per-wallet lots that open 2025, one per (asset, wallet, lot), sorted by asset, wallet and
+        acquisition; and the problems found.
     """
     diags: list[Diagnostic] = []
-    left = {(lot.asset, lot.id): _Left(lot) for lot in universal}
-    room: dict[tuple[str, str], Decimal] = {}
-    for lot in traced:
-        room[(lot.asset, lot.wallet)] = room.get((lot.asset, lot.wallet), ZERO) + lot.quantity
-    out: list[Lot] = []
+    units = {(h.asset, h.id): h.quantity for h in universal}  # what is still unallocated of each lot
+    basis = {(h.asset, h.id): h.basis for h in universal}
+    room: dict[tuple[str, str], int] = {}
+    for t in traced:
+        room[(t.asset, t.wallet)] = room.get((t.asset, t.wallet), 0) + t.quantity
+    out: list[Part] = []
 
-    def take(entry: _Left, quantity: Decimal, wallet: str) -> None:
-        part_basis = entry.basis if quantity == entry.units else share(entry.basis, quantity, entry.units)
-        entry.units -= quantity
-        entry.basis -= part_basis
-        asset = entry.lot.asset
-        room[(asset, wallet)] = room.get((asset, wallet), ZERO) - quantity
-        out.append(replace(entry.lot, wallet=wallet, quantity=quantity, basis=part_basis))
+    def take(h: Held, quantity: int, wallet: str) -> None:
+        key = (h.asset, h.id)
+        left, left_basis = units[key], basis[key]
+        part_basis = left_basis if quantity == left else _share(left_basis, quantity, left)
+        units[key], basis[key] = left - quantity, left_basis - part_basis
+        room[(h.asset, wallet)] = room.get((h.asset, wallet), 0) - quantity
+        out.append(Part(h, wallet, quantity, part_basis))
 
-    by_id = {lot.id: left[(lot.asset, lot.id)] for lot in universal}
+    by_id = {h.id: h for h in universal}
     for a in given:
-        entry = by_id.get(a.lot_id)
-        if entry is None or entry.units < a.quantity:
-            held = "is not an open lot at the snapshot" if entry is None else f"has only {plain(entry.units)} left"
+        named = by_id.get(a.lot_id)
+        wanted = grains.of(a.quantity)
+        left = units[(named.asset, named.id)] if named is not None else 0
+        if named is None or left < wanted:
+            held = "is not an open lot at the snapshot" if named is None else f"has only {grains.plain(left)} left"
             diags.append(Diagnostic(code=Code.BAD_OPTION, message=f"allocation of lot '{a.lot_id}': it {held}", source=a.source))
             continue
-        take(entry, a.quantity, a.wallet)
-    for lot in traced:  # 1. each wallet keeps the units of a lot it physically holds
-        entry = left.get((lot.asset, lot.id))
-        if entry is not None:
-            wanted = min(lot.quantity, entry.units, room.get((lot.asset, lot.wallet), ZERO))
+        take(named, wanted, a.wallet)
+    lots = {(h.asset, h.id): h for h in universal}
+    for t in traced:  # 1. each wallet keeps the units of a lot it physically holds
+        same = lots.get((t.asset, t.id))
+        if same is not None:
+            wanted = min(t.quantity, units[(same.asset, same.id)], room.get((t.asset, t.wallet), 0))
             if wanted > 0:
-                take(entry, wanted, lot.wallet)
+                take(same, wanted, t.wallet)
     wallets = sorted({w for (_, w) in room})
-    seq = order or {}
-    for lot in sorted(universal, key=lambda lot: (lot.asset, lot.acquired_at, seq.get(lot.id, 0), lot.id)):  # 2. the rest, earliest first
-        entry = left[(lot.asset, lot.id)]
+    for h in sorted(universal, key=lambda h: (h.asset, h.moment, h.seq, h.id)):  # 2. the rest, earliest first
+        key = (h.asset, h.id)
         for wallet in wallets:
-            space = room.get((lot.asset, wallet), ZERO)
-            if entry.units <= 0:
+            space = room.get((h.asset, wallet), 0)
+            if units[key] <= 0:
                 break
             if space > 0:
-                take(entry, min(entry.units, space), wallet)
-        if entry.units > 0:
+                take(h, min(units[key], space), wallet)
+        if units[key] > 0:
             diags.append(
                 Diagnostic(
                     code=Code.SHORTFALL,
                     severity=Severity.WARNING,
-                    source=lot.source,
-                    message=f"allocation: {plain(entry.units)} {lot.asset} of lot '{lot.id}' exceed what the wallets hold at "
-                    f"the 2025 snapshot; left in {lot.wallet}",
+                    source=source(h),
+                    message=f"allocation: {grains.plain(units[key])} {h.asset} of lot '{h.id}' exceed what the wallets hold at "
+                    f"the 2025 snapshot; left in {h.wallet}",
                 )
             )
-            take(entry, entry.units, lot.wallet)
-    out.sort(key=lambda lot: (lot.asset, lot.wallet, lot.acquired_at, seq.get(lot.id, 0), lot.id))
+            take(h, units[key], h.wallet)
+    out.sort(key=lambda p: (p.held.asset, p.wallet, p.held.moment, p.held.seq, p.held.id))
     return _merge(out), diags
 
 
-def _merge(lots: list[Lot]) -> list[Lot]:
-    """One lot per (asset, wallet, lot id): parts of one lot allocated to the same wallet in two steps."""
-    merged: dict[tuple[str, str, str], Lot] = {}
-    for lot in lots:
-        key = (lot.asset, lot.wallet, lot.id)
+def _share(value: int, part: int, whole: int) -> int:
+    """``money.share`` of grains: the allocation splits a lot's basis exactly as it did in ``Decimal`` (call in
+    ``decimal_context``). ``grains.share`` can differ from it by a grain (its docstring says when)."""
+    return grains.of(share(grains.dec(value), grains.dec(part), grains.dec(whole)))
+
+
+def _merge(parts: list[Part]) -> list[Part]:
+    """One part per (asset, wallet, lot id): parts of one lot allocated to the same wallet in two steps."""
+    merged: dict[tuple[str, str, str], Part] = {}
+    for p in parts:
+        key = (p.held.asset, p.wallet, p.held.id)
         same = merged.get(key)
-        merged[key] = lot if same is None else replace(same, quantity=same.quantity + lot.quantity, basis=same.basis + lot.basis)
+        merged[key] = p if same is None else same._replace(quantity=same.quantity + p.quantity, basis=same.basis + p.basis)
     return list(merged.values())
 
 
