@@ -812,6 +812,10 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
     after: list[Row] = []
     for row in rows:
         (before if row.moment < cutoff else after).append(row)
+    if not before and not config.allocation:
+        # Nothing to trace: the opening lots (a closing-lots file of 2024 or later) are the wallets' holdings.
+        # Allocating them would merge the parts of a lot held in two wallets and lose their order.
+        return _walk(after, sources, replace(config, scope=Scope.PER_WALLET)).finish()
     universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
     traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}), trace_only=True)
