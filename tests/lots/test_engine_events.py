@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+
 from taxlots.lots.engine import Config, NetworkFee, match
 from taxlots.lots.methods import Method
 from taxlots.lots.pool import Scope
@@ -161,7 +163,10 @@ def test_gift__a_sale_between_fmv_and_donors_basis_is_neither_gain_nor_loss() ->
     assert gift_sale("8000") == (D("8000"), date(2020, 1, 1), True)
 
 
-def test_opening_lots_come_before_every_row() -> None:
+@pytest.mark.parametrize("scope", [Scope.PER_WALLET, Scope.PER_WALLET_FROM_2025])
+def test_opening_lots_come_before_every_row(scope: Scope) -> None:
+    # Under per-wallet-from-2025 the opening lots are held once: before, they reached 2025 both as themselves
+    # and through the allocation, and Kraken held 5 BTC instead of 3.
     opening = (
         Lot(
             id="OPEN1",
@@ -178,10 +183,12 @@ def test_opening_lots_come_before_every_row() -> None:
         2025-01-05 Kraken trade 10000 USD -> 1 BTC id B1
         2025-02-01 Kraken trade 2.5 BTC -> 200000 USD id S1
     """)
-    result = match(rows, Config(scope=Scope.PER_WALLET, opening_lots=opening))
-    # FIFO: the 2021 lot first (2 BTC, 30000), then half of B1 (5000)
+    result = match(rows, Config(scope=scope, opening_lots=opening))
+    # FIFO: the 2021 lot first (2 BTC, 30000), then half of B1 (5000); B1's other half stays open
     assert cut(result.disposals[0]) == [("OPEN1", D("2"), D("30000")), ("B1", D("0.5"), D("5000"))]
     assert [s.long_term for s in result.disposals[0].slices] == [True, False]
+    assert [(lot.id, lot.quantity, lot.basis) for lot in result.open_lots] == [("B1", D("0.5"), D("5000"))]
+    assert result.diagnostics == []
 
 
 def test_a_fee_row_is_a_disposal_of_its_units() -> None:

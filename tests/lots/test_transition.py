@@ -8,7 +8,7 @@ from decimal import Decimal
 from taxlots.lots.engine import Config, match
 from taxlots.lots.pool import Scope
 from taxlots.lots.transition import Assignment
-from taxlots.model.lots import Disposal, Lot
+from taxlots.model.lots import Disposal
 from taxlots.model.source import SourceRef
 from taxlots.testing import ledger
 
@@ -59,32 +59,6 @@ def test_plain_per_wallet_differs() -> None:
     d = {x.id: x for x in result.disposals}
     assert cut(d["S1"]) == [("B", D("0.5"), D("1500"))]
     assert cut(d["S3"]) == [("A", D("1"), D("1000"))]
-
-
-def test_opening_lots_reach_2025_once() -> None:
-    # A year's closing lots given as opening lots are held by the universal run and allocated like any lot:
-    # Kraken holds OPEN1 (2 BTC, 30000) physically, so it keeps it; with B1 it holds 3 BTC, not 5.
-    opening = (
-        Lot(
-            id="OPEN1",
-            asset="BTC",
-            wallet="Kraken",
-            quantity=D("2"),
-            basis=D("30000"),
-            acquired_at=datetime(2021, 6, 1, tzinfo=UTC),
-            acquired_date=date(2021, 6, 1),
-            source=SourceRef("closing-2024.csv", 2),
-        ),
-    )
-    rows = ledger("""
-        2025-01-05 Kraken trade 10000 USD -> 1 BTC id B1
-        2025-02-01 Kraken trade 2.5 BTC -> 200000 USD id S1
-    """)
-    result = match(rows, Config(scope=Scope.PER_WALLET_FROM_2025, opening_lots=opening))
-    # FIFO in Kraken: OPEN1 whole (2, 30000), then half of B1 (0.5, 5000); B1's other half stays open
-    assert cut(result.disposals[0]) == [("OPEN1", D("2"), D("30000")), ("B1", D("0.5"), D("5000"))]
-    assert [(lot.id, lot.quantity, lot.basis) for lot in result.open_lots] == [("B1", D("0.5"), D("5000"))]
-    assert result.diagnostics == []
 
 
 def test_a_gift_keeps_its_dual_basis_across_the_snapshot() -> None:
