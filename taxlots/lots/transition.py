@@ -88,8 +88,7 @@ def allocate(
         acquisition; and the problems found.
     """
     diags: list[Diagnostic] = []
-    units = {(h.asset, h.id): h.quantity for h in universal}  # what is still unallocated of each lot
-    basis = {(h.asset, h.id): h.basis for h in universal}
+    left = {(h.asset, h.id): (h.quantity, h.basis) for h in universal}  # what is still unallocated of each lot
     room: dict[tuple[str, str], int] = {}
     for t in traced:
         room[(t.asset, t.wallet)] = room.get((t.asset, t.wallet), 0) + t.quantity
@@ -97,9 +96,9 @@ def allocate(
 
     def take(h: Held, quantity: int, wallet: str) -> None:
         key = (h.asset, h.id)
-        left, left_basis = units[key], basis[key]
-        part_basis = left_basis if quantity == left else _share(left_basis, quantity, left)
-        units[key], basis[key] = left - quantity, left_basis - part_basis
+        units, basis = left[key]
+        part_basis = basis if quantity == units else _share(basis, quantity, units)
+        left[key] = units - quantity, basis - part_basis
         room[(h.asset, wallet)] = room.get((h.asset, wallet), 0) - quantity
         out.append(Part(h, wallet, quantity, part_basis))
 
@@ -107,9 +106,9 @@ def allocate(
     for a in given:
         named = by_id.get(a.lot_id)
         wanted = grains.of(a.quantity)
-        left = units[(named.asset, named.id)] if named is not None else 0
-        if named is None or left < wanted:
-            held = "is not an open lot at the snapshot" if named is None else f"has only {grains.plain(left)} left"
+        units = left[(named.asset, named.id)][0] if named is not None else 0
+        if named is None or units < wanted:
+            held = "is not an open lot at the snapshot" if named is None else f"has only {grains.plain(units)} left"
             diags.append(Diagnostic(code=Code.BAD_OPTION, message=f"allocation of lot '{a.lot_id}': it {held}", source=a.source))
             continue
         take(named, wanted, a.wallet)
@@ -117,7 +116,7 @@ def allocate(
     for t in traced:  # 1. each wallet keeps the units of a lot it physically holds
         same = lots.get((t.asset, t.id))
         if same is not None:
-            wanted = min(t.quantity, units[(same.asset, same.id)], room.get((t.asset, t.wallet), 0))
+            wanted = min(t.quantity, left[(same.asset, same.id)][0], room.get((t.asset, t.wallet), 0))
             if wanted > 0:
                 take(same, wanted, t.wallet)
     wallets = sorted({w for (_, w) in room})
@@ -125,21 +124,21 @@ def allocate(
         key = (h.asset, h.id)
         for wallet in wallets:
             space = room.get((h.asset, wallet), 0)
-            if units[key] <= 0:
+            if left[key][0] <= 0:
                 break
             if space > 0:
-                take(h, min(units[key], space), wallet)
-        if units[key] > 0:
+                take(h, min(left[key][0], space), wallet)
+        if (units := left[key][0]) > 0:
             diags.append(
                 Diagnostic(
                     code=Code.SHORTFALL,
                     severity=Severity.WARNING,
                     source=source(h),
-                    message=f"allocation: {grains.plain(units[key])} {h.asset} of lot '{h.id}' exceed what the wallets hold at "
+                    message=f"allocation: {grains.plain(units)} {h.asset} of lot '{h.id}' exceed what the wallets hold at "
                     f"the 2025 snapshot; left in {h.wallet}",
                 )
             )
-            take(h, units[key], h.wallet)
+            take(h, units, h.wallet)
     out.sort(key=lambda p: (p.held.asset, p.wallet, p.held.moment, p.held.seq, p.held.id))
     return _merge(out), diags
 
