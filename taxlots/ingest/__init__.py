@@ -135,8 +135,9 @@ def load(
             .otherwise(pl.col("received_asset")),
             received_qty=pl.when(is_transfer & pl.col("received_qty").is_null()).then(pl.col("sent_qty")).otherwise(pl.col("received_qty")),
         )
+    read_by = {r.importer for r in reports}
     for imp in importers:  # an importer may join its rows across files (Etherscan: a swap's legs share a hash)
-        if hasattr(imp, "combine"):
+        if hasattr(imp, "combine") and imp.NAME in read_by:  # only its own rows: none when it read no file
             allrows = imp.combine(allrows)
     # An importer's own error (an unparseable value) comes first; the ledger rules judge only clean rows.
     allrows = _covered(_judge(allrows), importers)
