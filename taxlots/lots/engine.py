@@ -47,7 +47,7 @@ from datetime import UTC, date, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from taxlots.lots import transition
+from taxlots.lots import aside, transition
 from taxlots.lots.holding import long_term_from
 from taxlots.lots.methods import LotKey, Method, StandingOrder, governing, sort_key
 from taxlots.lots.pool import Scope, pool_key
@@ -816,20 +816,45 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
         # Nothing to trace: the opening lots (a closing-lots file of 2024 or later) are the wallets' holdings.
         # Allocating them would merge the parts of a lot held in two wallets and lose their order.
         return _walk(after, sources, replace(config, scope=Scope.PER_WALLET)).finish()
-    universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
-    traced = _walk(before, sources, replace(config, scope=Scope.PER_WALLET, method=tracing, selections={}), trace_only=True)
+    trace = replace(config, scope=Scope.PER_WALLET, method=tracing, selections={})
+    # The two walks over the rows before the snapshot are independent: the tracing one runs on the other core.
+    # It reports nothing (its problems are the universal walk's own), so it names no source: the child never
+    # reads the run's sources (a polars frame, which a forked child must not touch: see ``aside``).
+    pending = aside.start(lambda: _traced(_walk(before, _UNNAMED, trace, trace_only=True)), len(before))
+    try:
+        universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
+    except BaseException:
+        pending.cancel()
+        raise
+    traced = pending.result()
 
     def source(held: transition.Held) -> SourceRef:
         origin = held.lot[ORIGIN]
         return origin if isinstance(origin, SourceRef) else sources[origin]
 
     with decimal_context():
-        carried, problems = transition.allocate(_held(universal), _held(traced), config.allocation, source)
+        carried, problems = transition.allocate(_held(universal), traced, config.allocation, source)
     later = _walk(after, sources, replace(config, scope=Scope.PER_WALLET, opening_lots=()), carried=carried)
     result = transition.combine(universal.result, later.finish(report_unused=False), problems)
     result.diagnostics += _unused(config, universal.used_selections | later.used_selections)
     return result
+
+
+def _traced(run: _Run) -> list[transition.Held]:
+    """Where the units of ``run`` (the tracing walk) are: its open lots, without the engine's lot (only the
+    wallets, ids and quantities are read), so that the list crosses from ``aside``'s child as plain values."""
+    return [held._replace(lot=None) for held in _held(run)]
+
+
+class _Unnamed:
+    """The sources of a walk whose problems nobody reads (the tracing walk): every row is the same blank place."""
+
+    def __getitem__(self, row: int, /) -> SourceRef:
+        return SourceRef("", 0)
+
+
+_UNNAMED = _Unnamed()
 
 
 def _held(run: _Run) -> list[transition.Held]:
