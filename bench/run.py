@@ -1,12 +1,13 @@
 """End-to-end benchmark: import, gains and report on generated raw exports of N trades.
 
-    python bench/run.py --trades 100000 [--seed 7] [--method fifo] [--phases read,import,gains,report] [--keep DIR]
+    python bench/run.py --trades 100000 [--seed 7] [--method fifo] [--scope universal] [--phases read,import,gains,report] [--keep DIR]
 
 Generates the exports once (:mod:`generate`, cached in bench/data/), then runs each phase as its own
 ``taxlots`` subprocess and prints, per phase, wall time, CPU time (user+sys of the child) and the child's
 peak RSS. ``read`` is polars alone reading the three exports (every column as a string: the floor any
 reader pays), measured in the same run. ``--keep DIR`` leaves the ledger, gains CSV and report there (to
-compare outputs byte for byte between versions). Report CPU time on a loaded machine: wall time there
+compare outputs byte for byte between versions). The CPU time includes a child the run forks (the tracing
+walk of ``--scope per-wallet-from-2025``); the peak RSS is the larger process's, not their sum. Report CPU time on a loaded machine: wall time there
 measures the other processes too.
 """
 
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--trades", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--method", default="fifo")
+    parser.add_argument("--scope", default="universal")
     parser.add_argument("--phases", default="read,import,gains,report")
     parser.add_argument("--keep", type=Path, help="write the outputs into this folder")
     args = parser.parse_args()
@@ -70,8 +72,8 @@ def main() -> None:
         phases = {
             "read": [sys.executable, "-c", READ, exports[0], "0", exports[1], "3", exports[2], "0"],
             "import": [*taxlots, "import", *exports, "-o", str(out / "ledger.csv")],
-            "gains": [*taxlots, "gains", *exports, *prices, "-m", args.method, "-o", str(out / "gains.csv")],
-            "report": [*taxlots, "report", *exports, *prices, "-m", args.method, "--year", "2024", "--out", str(out / "report")],
+            "gains": [*taxlots, "gains", *exports, *prices, "-m", args.method, "--scope", args.scope, "-o", str(out / "gains.csv")],
+            "report": [*taxlots, "report", *exports, *prices, "-m", args.method, "--scope", args.scope, "--year", "2024", "--out", str(out / "report")],
         }
         print(f"{'phase':<8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  exit")
         for name in args.phases.split(","):
