@@ -49,8 +49,12 @@ class Pending(Generic[T]):
         """The work's value (its error, if it raises one): from the child, or computed here."""
         if not self.pid:
             return self.work()
-        with os.fdopen(self.pipe, "rb") as pipe:
-            data = pipe.read()
+        try:
+            with os.fdopen(self.pipe, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:  # interrupted while waiting: the child goes too
+            self._stop()
+            raise
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         if status != 0 or not data:
@@ -61,10 +65,13 @@ class Pending(Generic[T]):
     def cancel(self) -> None:
         """Stop the child and let it go (the caller failed and will not ask for the result)."""
         if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
             os.close(self.pipe)
-            os.waitpid(self.pid, 0)
-            self.pid = 0
+            self._stop()
+
+    def _stop(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)  # reaped: no zombie is left
+        self.pid = 0
 
 
 def start(work: Callable[[], T], rows: int) -> Pending[T]:

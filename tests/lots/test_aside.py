@@ -8,6 +8,7 @@ that fails must cost time, never the result.
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -73,6 +74,28 @@ def test_cancel_stops_the_child_at_once(always: None) -> None:
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: no zombie is left behind
+
+
+@forks
+def test_an_interrupted_wait_stops_the_child(always: None) -> None:
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    pending = aside.start(lambda: time.sleep(60), 1)
+    pid = pending.pid
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(Interrupted):
+            pending.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _transition(rows: list[LedgerRow], method: Method) -> tuple[object, ...]:
