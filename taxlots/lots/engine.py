@@ -320,6 +320,8 @@ class _Run:
         return self.label
 
     def error(self, code: Code, message: str, row: Row, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+        if self.trace_only:  # a tracing walk reports nothing: its problems are the universal walk's own
+            return
         source = self.sources[row.i]
         self.result.diagnostics.append(Diagnostic(code=code, message=message, source=source, hint=hint, severity=severity))
 
@@ -542,6 +544,8 @@ class _Run:
     def remove(self, row: Row, asset: str, quantity: int) -> None:
         """Units withdrawn to outside: they leave the pool with their basis, without a gain."""
         pieces, short = self.pick(row, self.pool(asset, row.wallet), quantity, asset)
+        if self.trace_only:  # the lots taken are all a tracing walk needs
+            return
         if short > 0:
             self.shortfall(row, asset, quantity, short, "withdrawal")
         slices = tuple(
@@ -819,9 +823,9 @@ def _match_transition(rows: Iterable[Row], sources: Sources, config: Config) -> 
     tracing = Method.FIFO if config.method is Method.SPECIFIC else config.method  # where the units physically are
     trace = replace(config, scope=Scope.PER_WALLET, method=tracing, selections={})
     # The two walks over the rows before the snapshot are independent: the tracing one runs on the other core.
-    # It reports nothing (its problems are the universal walk's own), so it names no source: the child never
-    # reads the run's sources (a polars frame, which a forked child must not touch: see ``aside``).
-    pending = aside.start(lambda: _traced(_walk(before, _UNNAMED, trace, trace_only=True)), len(before))
+    # It records nothing, so it never reads the run's sources (a polars frame, which ``aside``'s forked child
+    # must not touch); it is given sources that say so if it ever did.
+    pending = aside.start(lambda: _traced(_walk(before, _UNREAD, trace, trace_only=True)), len(before))
     try:
         universal = _walk(before, sources, replace(config, scope=Scope.UNIVERSAL))
     except BaseException:
@@ -847,14 +851,15 @@ def _traced(run: _Run) -> list[transition.Held]:
     return [held._replace(lot=None) for held in _held(run)]
 
 
-class _Unnamed:
-    """The sources of a walk whose problems nobody reads (the tracing walk): every row is the same blank place."""
+class _Unread:
+    """The sources of the tracing walk, which records nothing (``_Run.trace_only``): reading one is a bug, and in
+    ``aside``'s forked child the run's own sources would reach into a polars frame."""
 
     def __getitem__(self, row: int, /) -> SourceRef:
-        return SourceRef("", 0)
+        raise AssertionError(f"the tracing walk read the source of row {row}: it records nothing")
 
 
-_UNNAMED = _Unnamed()
+_UNREAD = _Unread()
 
 
 def _held(run: _Run) -> list[transition.Held]:

@@ -75,3 +75,26 @@ def test_a_gift_keeps_its_dual_basis_across_the_snapshot() -> None:
     for scope in (Scope.UNIVERSAL, Scope.PER_WALLET_FROM_2025):
         (s,) = match(rows, Config(scope=scope)).disposals[0].slices
         assert (s.basis, s.acquired_date, s.long_term) == (D("6000"), date(2024, 3, 1), False), scope
+
+
+def test_the_tracing_walk_reports_nothing_of_its_own() -> None:
+    # The user never recorded moving BTC to Coinbase. Universal pools cover the sale, the withdrawal (from A)
+    # and the transfer back; the per-wallet tracing walk finds Coinbase empty each time, shortfalls that are no
+    # problem of the return (and a walk that reported them would read the run's sources, which it is not given).
+    rows = ledger(
+        """
+        2024-01-01 Kraken trade 1000 USD -> 1 BTC id A
+        2024-06-01 Coinbase trade 0.5 BTC -> 20000 USD id S1
+        2024-07-01 Coinbase withdrawal 0.1 BTC id W1
+        2024-08-01 Coinbase transfer 0.1 BTC -> 0.1 BTC to Kraken usd 6000 id T1
+        2025-03-01 Kraken trade 0.4 BTC -> 40000 USD id S2
+        """
+    )
+    result = match(rows, Config(scope=Scope.PER_WALLET_FROM_2025))
+    assert result.diagnostics == []
+    d = {x.id: x for x in result.disposals}
+    assert cut(d["S1"]) == [("A", D("0.5"), D("500"))]
+    assert [(s.lot_id, s.quantity, s.basis) for r in result.removals for s in r.slices] == [("A", D("0.1"), D("100"))]
+    # snapshot: A's last 0.4 (400) is unused; Kraken physically holds A's whole 1 BTC, so it gets the 0.4
+    assert cut(d["S2"]) == [("A", D("0.4"), D("400"))]
+    assert result.open_lots == []
