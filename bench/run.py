@@ -7,8 +7,8 @@ Generates the exports once (:mod:`generate`, cached in bench/data/), then runs e
 peak RSS. ``read`` is polars alone reading the three exports (every column as a string: the floor any
 reader pays), measured in the same run. ``--keep DIR`` leaves the ledger, gains CSV and report there (to
 compare outputs byte for byte between versions). The CPU time includes a child the run forks (the tracing
-walk of ``--scope per-wallet-from-2025``); the peak RSS is the larger process's, not their sum. Report CPU time on a loaded machine: wall time there
-measures the other processes too.
+walk of ``--scope per-wallet-from-2025``); the peak RSS is the larger process's, not their sum. Report CPU
+time on a loaded machine: wall time there measures the other processes too.
 """
 
 from __future__ import annotations
@@ -66,14 +66,15 @@ def main() -> None:
     print(f"{args.trades} trades: {rows} export lines ({', '.join(Path(p).name for p in exports)}); generated/cached in {gen_s:.1f} s")
     taxlots = [sys.executable, "-m", "taxlots"]
     prices = ["--prices", str(files["prices"])]
+    how = ["-m", args.method, "--scope", args.scope]
     with tempfile.TemporaryDirectory(prefix="taxlots-bench-") as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
         phases = {
             "read": [sys.executable, "-c", READ, exports[0], "0", exports[1], "3", exports[2], "0"],
             "import": [*taxlots, "import", *exports, "-o", str(out / "ledger.csv")],
-            "gains": [*taxlots, "gains", *exports, *prices, "-m", args.method, "--scope", args.scope, "-o", str(out / "gains.csv")],
-            "report": [*taxlots, "report", *exports, *prices, "-m", args.method, "--scope", args.scope, "--year", "2024", "--out", str(out / "report")],
+            "gains": [*taxlots, "gains", *exports, *prices, *how, "-o", str(out / "gains.csv")],
+            "report": [*taxlots, "report", *exports, *prices, *how, "--year", "2024", "--out", str(out / "report")],
         }
         print(f"{'phase':<8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  exit")
         for name in args.phases.split(","):
