@@ -192,3 +192,16 @@ def unified(**columns: pl.Expr) -> list[pl.Expr]:
     if columns:
         raise TypeError(f"not in the unified schema: {sorted(columns)}")
     return out
+
+
+def gathered(values: pl.Series, at: pl.Expr | str) -> pl.Expr:
+    """``values[at]`` per row: a small table's column looked up by each row's code (its row number in the table).
+
+    A column of nulls only is a typed null instead: polars 2.1's in-memory engine takes two literal columns of
+    nulls for one common subexpression even when their types differ (a file without rows makes every column of
+    the table one null), and would give a boolean column the values of a text one. Columns that hold a value
+    are told apart (their values differ, or their types do), and so are typed nulls.
+    """
+    if values.null_count() == values.len():
+        return pl.lit(None, values.dtype)
+    return pl.lit(values).gather(at)

@@ -65,6 +65,7 @@ from taxlots.importers.binance_trades import (
     trade_id,
     wall_time,
 )
+from taxlots.query import ENGINE
 
 NAME = "binance-statement"
 TITLE = "Binance Transaction History statement"
@@ -167,7 +168,7 @@ def _per_value(lf: pl.LazyFrame, values: pl.Series, exprs: dict[str, pl.Expr]) -
     table = pl.DataFrame({name: pl.concat([distinct, pl.Series(name, [None], pl.String)])}).with_columns(**exprs)
     code = pl.col(name).cast(pl.Enum(distinct.to_list())).to_physical().cast(pl.UInt32).fill_null(len(distinct))
     lf = lf.with_columns(code.alias("_code"))
-    return lf.with_columns(pl.lit(table[c]).gather(pl.col("_code")).alias(c) for c in exprs).drop("_code")
+    return lf.with_columns(ex.gathered(table[c], pl.col("_code")).alias(c) for c in exprs).drop("_code")
 
 
 def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -176,7 +177,7 @@ def _parse(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     tz = "UTC" if time_col == "utc_time" else ctx.tz
     names = ("operation", "coin", "account")
     short = short_year(pl.col(time_col))
-    distinct = lf.select(*(pl.col(c).unique().implode() for c in names), _any=short.any(), _all=short.all()).collect()
+    distinct = lf.select(*(pl.col(c).unique().implode() for c in names), _any=short.any(), _all=short.all()).collect(engine=ENGINE)
     ops, coins, accounts = (distinct[c][0].alias(c) for c in names)
     # One date form when the file keeps to it (nearly always): each cell is then parsed in that form alone.
     years = distinct.row(0, named=True)
@@ -409,7 +410,7 @@ def _run_trades(side: pl.DataFrame) -> pl.DataFrame:
         fee2_qty=pl.lit(None, pl.String),
         fee2_line=pl.lit(None, pl.Int64),  # read only for fees in two assets, which such a run never has
     )
-    return out.with_columns(sent_qty=pl.col("sent_gross"), received_qty=pl.col("received_gross")).select(_GROUP).collect()
+    return out.with_columns(sent_qty=pl.col("sent_gross"), received_qty=pl.col("received_gross")).select(_GROUP).collect(engine=ENGINE)
 
 
 def _dust_part(rows: pl.DataFrame) -> pl.DataFrame:
@@ -429,7 +430,7 @@ def _dust_part(rows: pl.DataFrame) -> pl.DataFrame:
         _fits=pl.when(pl.col("_rank") % 2 == 0).then(pl.col("_coin")).otherwise(pl.col("_bnb") & (pl.col("_step") == 1))
     )
     paired = pl.col("_fits").all().over(grp) & (pl.len().over(grp) % 2 == 0) & (pl.col("_coin").sum().over(grp) > 1)
-    parts = dust.select("line", _k_part=pl.when(paired).then(pl.col("_rank") // 2).otherwise(0)).collect()
+    parts = dust.select("line", _k_part=pl.when(paired).then(pl.col("_rank") // 2).otherwise(0)).collect(engine=ENGINE)
     return rows.join(parts, on="line", how="left", maintain_order="left").with_columns(pl.col("_k_part").fill_null(0))
 
 
@@ -458,7 +459,7 @@ def _trades(groups: pl.DataFrame, good: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.
     side = ["_k_account", "_k_family", "_ts"]
     # Two incomplete groups a second away on one side: name the first in the file.
     partial = _with_lines(groups.lazy().filter(pl.col("_partial")), good)
-    broken = partial.group_by(side).agg(_near=pl.col("_lines").sort_by("line").first()).collect()
+    broken = partial.group_by(side).agg(_near=pl.col("_lines").sort_by("line").first()).collect(engine=ENGINE)
     for name, shift in (("_before", "1s"), ("_after", "-1s")):
         if broken.height == 0:  # nearly always: no join over every trade
             groups = groups.with_columns(pl.lit(None, pl.String).alias(name))
@@ -523,10 +524,10 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     file allows it (:func:`_runs`), the rest by group (:func:`_general`), and both kinds of group are judged
     together (:func:`_trades`).
     """
-    rows = _parse(lf, ctx).collect()
+    rows = _parse(lf, ctx).collect(engine=ENGINE)
     in_family = pl.col("_family").is_not_null()
     singles = _singles(rows.lazy().filter(~in_family), ctx)
-    fam = rows.lazy().filter(in_family).select(_LEG).collect()
+    fam = rows.lazy().filter(in_family).select(_LEG).collect(engine=ENGINE)
     run, simple, fast = _runs(fam)
     general = _general(fam.filter(~simple)).lazy()
     messages = rows.lazy().filter("_has_error").select("line", _error=_error(ctx), _note=_note(ctx))
@@ -546,7 +547,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
         )
     )
     good_general = general.filter(~pl.col("_bad"))
-    groups = pl.concat([fast, _combined(good_general).collect()])
+    groups = pl.concat([fast, _combined(good_general).collect(engine=ENGINE)])
     read = ["_g", "line", "_asset", "_fee_leg", "_neg", "_z"]
     good = pl.concat([fam.lazy().with_columns(_g=run).filter(simple).select(read), good_general.select(read)])
     trades, problems = _trades(groups, good)

@@ -32,6 +32,7 @@ from taxlots.importers import _exprs as ex
 from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
 from taxlots.importers.bybit_spot import SPOT_TRADE
+from taxlots.query import ENGINE
 
 NAME = "bybit-uta"
 TITLE = "Bybit Unified Trading Account transaction log CSV"
@@ -174,7 +175,7 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Bybit UTA log rows -> spot trades (legs combined), skipped transfers, errors for the rest."""
-    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
+    rows = _parse(lf, ctx).collect(engine=ENGINE).lazy()  # read once: the branches below would each re-run the parse
     is_trade = (pl.col("_typ") == "trade").fill_null(False) & pl.col("_contract").is_not_null()
     # Group keys without nulls, so joins on them match as a window would.
     legs = rows.filter(is_trade).with_columns(pl.col("_k_time").fill_null(""), pl.col("_dir").fill_null(""))

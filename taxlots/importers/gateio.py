@@ -32,6 +32,7 @@ import polars as pl
 from taxlots.importers import _exprs as ex
 from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
+from taxlots.query import ENGINE
 
 NAME = "gateio"
 TITLE = "Gate.io account book (UTF-16, tab-separated)"
@@ -147,7 +148,7 @@ def _trades(legs: pl.LazyFrame) -> pl.LazyFrame:
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """Gate.io account book rows -> trades (legs joined by action_data), deposits, withdrawals, income."""
-    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
+    rows = _parse(lf, ctx).collect(engine=ENGINE).lazy()  # read once: the branches below would each re-run the parse
     grouped = pl.col("_group").is_not_null() & pl.col("_key").is_not_null()
     legs = rows.filter(grouped)
     # Messages name the lines of the few groups with a bad leg; the other groups are combined into trades.

@@ -44,6 +44,7 @@ import polars as pl
 
 from taxlots.importers import _exprs as ex
 from taxlots.importers.base import Context
+from taxlots.query import ENGINE
 
 NAME = "kraken-ledgers"
 TITLE = "Kraken ledgers.csv"
@@ -182,9 +183,7 @@ def _mapped(lf: pl.LazyFrame, table: pl.DataFrame, on: list[str]) -> pl.LazyFram
     if table.is_empty() or keys.n_unique() < table.height:
         return lf.join(table.lazy(), on=on, how="left", nulls_equal=True, maintain_order="left")
     row = key.cast(pl.Enum(keys)).to_physical()
-    return (
-        lf.with_columns(_row=row).with_columns(pl.lit(table[c]).gather("_row").alias(c) for c in table.columns if c not in on).drop("_row")
-    )
+    return lf.with_columns(_row=row).with_columns(ex.gathered(table[c], "_row").alias(c) for c in table.columns if c not in on).drop("_row")
 
 
 def _long(lf: pl.LazyFrame, texts: dict[str, str]) -> dict[str, bool]:
@@ -192,7 +191,8 @@ def _long(lf: pl.LazyFrame, texts: dict[str, str]) -> dict[str, bool]:
 
     Only such a cell can have 19 decimal places, so :func:`_too_fine` runs only on the columns that have one.
     """
-    return lf.select((pl.col(raw).str.len_bytes() >= 20).any().alias(name) for name, raw in texts.items()).collect().row(0, named=True)
+    longest = lf.select((pl.col(raw).str.len_bytes() >= 20).any().alias(name) for name, raw in texts.items())
+    return longest.collect(engine=ENGINE).row(0, named=True)
 
 
 def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
@@ -209,7 +209,8 @@ def _legs(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     )
     # rows stay in line order, so a trade's legs stay side by side (see _pairs)
     by_asset = ["asset", "feecurrency"] if "feecurrency" in ctx.header else ["asset"]  # else the fee currency is null
-    lf = _mapped(_mapped(lf, _types(lf).collect(), ["type", "subtype"]), assets.collect().drop(set(_ASSET_KEY) - set(by_asset)), by_asset)
+    types = _types(lf).collect(engine=ENGINE)
+    lf = _mapped(_mapped(lf, types, ["type", "subtype"]), assets.collect(engine=ENGINE).drop(set(_ASSET_KEY) - set(by_asset)), by_asset)
     texts = {"_amount": "amount", "_fee": "fee", "_usd": "amountusd"}
     lf = lf.with_columns(
         txid=ex.blank_to_null(pl.col("txid")),
@@ -286,7 +287,7 @@ def _two_legs(legs: pl.LazyFrame) -> pl.Expr:
     """
     refid = pl.col("refid")
     starts = (refid != refid.shift(1)).fill_null(True)
-    runs, refids = legs.select(starts.sum().alias("runs"), refid.n_unique().alias("refids")).collect().row(0)
+    runs, refids = legs.select(starts.sum().alias("runs"), refid.n_unique().alias("refids")).collect(engine=ENGINE).row(0)
     if runs == refids:
         return starts & (refid != refid.shift(-2)).fill_null(True)
     return pl.len().over("refid") == 2
@@ -443,7 +444,7 @@ def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     problem = ~skip & (act.is_null() | pl.col("_bad") | income_neg | ((act == "group") & pl.col("refid").is_null()))
     # Materialized once, with only the columns the four parts read: a cached plan was evaluated per part.
     # (In memory: polars 2.1's streaming engine panics on this plan for some bad-row files.)
-    frame = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine="in-memory")
+    frame = legs.select(*_PARTS_READ, _skip=skip, _problem=problem).collect(engine=ENGINE)
     legs = frame.lazy()
     fine = ~pl.col("_skip") & ~pl.col("_problem")
     group = legs.filter(fine & (act == "group"))

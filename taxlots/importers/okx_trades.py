@@ -30,6 +30,7 @@ import polars as pl
 from taxlots.importers import _exprs as ex
 from taxlots.importers._legs import lines_text
 from taxlots.importers.base import Context
+from taxlots.query import ENGINE
 
 NAME = "okx-trades"
 TITLE = "OKX trading account history CSV"
@@ -106,7 +107,7 @@ def _pair_key(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 def normalize(lf: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
     """OKX trading account rows -> one trade per Buy/Sell pair, skipped transfers, and errors."""
-    rows = _parse(lf, ctx).collect().lazy()  # read once: the branches below would each re-run the parse
+    rows = _parse(lf, ctx).collect(engine=ENGINE).lazy()  # read once: the branches below would each re-run the parse
     spot = pl.col("_tt") == "spot"
     # Pair every spot leg, bad ones too: a bad leg then names its partner, which is left out with it. Messages
     # are built for the few bad pairs only (a window naming lines on every row is costly on large files).

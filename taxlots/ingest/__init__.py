@@ -42,6 +42,7 @@ from taxlots.ingest.sniff import SNIFF_LINES, Sniffed, sniff
 from taxlots.ingest.write import ledger_frame, write_ledger
 from taxlots.model.diagnostics import Diagnostic, sort_key
 from taxlots.model.ledger import Kind, LedgerRow
+from taxlots.query import ENGINE
 
 __all__ = [
     "EARLIEST", "LATEST", "OWN_LEDGER_PRIORITY", "PROVENANCE", "SNIFF_LINES", "FileReport", "Ledger", "Sniffed", "content_ids",
@@ -149,7 +150,8 @@ def load(
             marks.filter(pl.col("error").is_not_null()).select("order", "file", "line", "error"),
             marks.filter(pl.col("skip").is_not_null()).select("order", "line", "skip"),
             marks.filter(pl.col("skip").is_null()).group_by("order").len(),  # the rows each file produced
-        ]
+        ],
+        engine=ENGINE,
     )
     if bad.is_empty() and skipped.is_empty():  # nothing to set aside: the good rows are all rows, no copy
         good = allrows.drop("error", "skip")

@@ -8,6 +8,7 @@ import polars as pl
 
 from taxlots.importers import _exprs as ex
 from taxlots.ingest.sniff import Sniffed
+from taxlots.query import ENGINE
 
 _SLACK = 8  # extra columns read past the header, to catch rows with too many fields
 
@@ -43,7 +44,7 @@ def _counted(raw: pl.LazyFrame, sep: str, maybe: pl.Expr) -> pl.DataFrame:
             _text=pl.when(~pl.col("_simple")).then(text),
             _raw=pl.when("_maybe").then(text),
         )
-        .collect()
+        .collect(engine=ENGINE)
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from taxlots.ingest.lines import _SLACK, _cell_checks, _line_checks
 from taxlots.ingest.sniff import Sniffed, sniff
 from taxlots.model.diagnostics import Code, Diagnostic
 from taxlots.model.source import SourceRef
+from taxlots.query import ENGINE
 
 OWN_LEDGER_PRIORITY = 1000  # above every importer's PRIORITY
 
@@ -107,7 +108,7 @@ def read_file(
     lf, names = _scan(text, sn, slack=checks is None)
     if checks is not None:
         # Only the flagged lines are joined (the others would join nulls), and none at all when none is flagged.
-        marked = checks.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).collect()
+        marked = checks.filter(pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()).collect(engine=ENGINE)
         if marked.is_empty():
             lf = lf.with_columns(_skip=pl.lit(None, pl.String), _error=pl.lit(None, pl.String))
         else:
@@ -120,9 +121,9 @@ def read_file(
     try:
         # Scanned once: an importer's plan reads its rows in several branches, and a lazy scan would be
         # read (and the line checks joined) once per branch.
-        raw = lf.collect()
+        raw = lf.collect(engine=ENGINE)
         flagged = pl.col("_skip").is_not_null() | pl.col("_error").is_not_null()
-        problems = raw.lazy().filter(flagged).select(ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))).collect()
+        problems = raw.lazy().filter(flagged).select(ex.unified(error=pl.col("_error"), skip=pl.col("_skip"))).collect(engine=ENGINE)
         extras = ["_skip", "_error", *[f"_extra{k}" for k in range(_SLACK)]]
         if raw["_skip"].null_count() == raw["_error"].null_count() == raw.height:  # nearly always: no copy of the rows
             clean = raw.drop(extras, strict=False).lazy()
@@ -135,7 +136,7 @@ def read_file(
             origin = clean.select("line", pl.col("source_file").alias("src_file"), pl.col("source_line").alias("src_line"))
         normalized = sn.importer.normalize(clean, ctx)
         del clean  # an importer that materialized what it reads (Kraken) lets the raw cells go before its plan runs
-        parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), *([origin] if origin is not None else [])])
+        parts = pl.collect_all([normalized.select(list(UNIFIED_SCHEMA)), *([origin] if origin is not None else [])], engine=ENGINE)
     except pl.exceptions.PolarsError as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         message = f"cannot read as {sn.importer.TITLE}: {first}"

@@ -9,6 +9,7 @@ import polars as pl
 
 from taxlots.importers import _exprs as ex
 from taxlots.model.ledger import Kind
+from taxlots.query import ENGINE
 
 #: Timestamps outside [EARLIEST, LATEST) are errors (an Excel zero date, a year 9999 placeholder); later than
 #: now is a warning.
@@ -95,7 +96,7 @@ def _judge(rows: pl.DataFrame) -> pl.DataFrame:
     """Fill ``error`` for clean rows that break a ledger rule. Messages are built only for those rows."""
     rules = _rules()
     broken = pl.col("skip").is_null() & pl.col("error").is_null() & pl.any_horizontal([c.fill_null(False) for c, _ in rules])
-    rows = rows.lazy().with_columns(_broken=broken).collect()  # lazily: the repeated casts of a column are computed once
+    rows = rows.lazy().with_columns(_broken=broken).collect(engine=ENGINE)  # lazily: the repeated casts of a column are computed once
     suspect = rows.filter(pl.col("_broken"))
     if suspect.is_empty():
         return rows.drop("_broken")

@@ -36,6 +36,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from taxlots.query import ENGINE
+
 #: A write-only worksheet. It borrows Worksheet's setup attributes at run time (column_dimensions, page_setup,
 #: add_chart, ...), which the openpyxl stubs do not model, so it is typed loosely.
 Sheet = Any
@@ -264,7 +266,7 @@ def _chunks(frame: pl.DataFrame, kinds: Sequence[Kind], first_row: int, styles: 
             for i, (name, kind) in enumerate(zip(names, kinds, strict=True), start=1)
         ]
         line = pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *cells, pl.lit("</row>")])
-        yield chunk.lazy().select(line.str.join("").cast(pl.Binary)).collect().item()  # UTF-8 bytes, not a str to encode
+        yield chunk.lazy().select(line.str.join("").cast(pl.Binary)).collect(engine=ENGINE).item()  # UTF-8 bytes, not a str to encode
 
 
 def save(wb: Workbook, path: Path, year: int, bodies: Mapping[str, Iterable[bytes]] | None = None) -> None:
