@@ -14,7 +14,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from taxlots import ingest
+from taxlots import ingest, inputs
+from taxlots.model.diagnostics import Severity
 from taxlots.query import ENGINE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,13 +94,13 @@ SAMPLES = sorted(p for p in (ROOT / "samples").glob("*.csv"))
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_an_export_of_only_its_header_reads_as_no_rows(sample: Path, tmp_path: Path) -> None:
     """Every format's header alone (an export of a quiet year) gives no row and no problem, in the in-memory engine."""
-    raw = sample.read_bytes()
-    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-    sniffed, _ = ingest.sniff(str(sample), name=sample.name) if encoding != "utf-16" else (None, None)
-    lines = raw.decode(encoding).splitlines(keepends=True)
-    header_line = sniffed.header_line if sniffed is not None else 1
+    text, _ = inputs.prepare(str(sample), tmp_path, 0)  # the sample as UTF-8 text, as ``ingest.load`` reads it
+    assert text is not None
+    sniffed, _ = ingest.sniff(text.path, name=sample.name)
+    assert sniffed is not None
+    lines = Path(text.path).read_text(encoding="utf-8").splitlines(keepends=True)
     empty = tmp_path / sample.name
-    empty.write_text("".join(lines[:header_line]), encoding=encoding)
+    empty.write_text("".join(lines[: sniffed.header_line]), encoding="utf-8")
     ledger = ingest.load([str(empty)])
-    assert [d.message for d in ledger.diagnostics if d.severity.value != "info"] == []
-    assert ledger.files[0].importer and ledger.frame.height == 0
+    assert [d.message for d in ledger.diagnostics if d.severity is not Severity.INFO] == []
+    assert ledger.files[0].importer == sniffed.importer.NAME and ledger.frame.height == 0
